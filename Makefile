@@ -1,0 +1,79 @@
+# backprop-viz build / run / test entry points.  `make` (or `make help`) lists targets.
+SHELL        := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON       ?= python3
+VENV         := .venv
+VPY          := $(VENV)/bin/python
+STAMP        := $(VENV)/.installed
+BENCH_STAMP  := $(VENV)/.bench-installed
+
+HOST         ?= 127.0.0.1
+PORT         ?= 5000
+WORKERS      ?= 2
+PYTEST_ARGS  ?=
+
+# Re-run the editable install when the metadata changes or a package first appears.
+PKG_INITS    := $(wildcard engine/__init__.py app/__init__.py)
+
+# --- system packages (apt) ---------------------------------------------------
+# Each check appends the Debian package to $missing when its tool is absent.
+CHECK_RUN  = command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
+             fc-list 2>/dev/null | grep -q DejaVu || missing="$$missing fonts-dejavu-core";
+CHECK_TEST = test -x /usr/bin/chromium || missing="$$missing chromium";
+APT        = DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
+# apt-get update runs once, and only if something is missing; nothing needs root otherwise.
+APT_ENSURE = if [ -n "$$missing" ]; then \
+	  echo ">> installing missing system packages:$$missing"; \
+	  if [ "$$(id -u)" -eq 0 ]; then sudo=""; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
+	  else echo "error: need root to apt-get install$$missing" >&2; exit 1; fi; \
+	  $$sudo env $(APT) update && \
+	  $$sudo env $(APT) install -y --no-install-recommends $$missing; \
+	else echo ">> system packages present"; fi
+
+.PHONY: help deps-system deps-run deps-test venv run dev test bench clean
+
+help: ## list targets
+	@echo "backprop-viz make targets:"
+	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | \
+	  awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
+	@echo "variables: HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) PYTEST_ARGS='$(PYTEST_ARGS)'"
+
+deps-system: deps-test ## install all missing apt packages (graphviz, fonts, chromium)
+
+deps-run: ## install missing runtime apt packages (graphviz, fonts-dejavu-core)
+	@missing=""; $(CHECK_RUN) $(APT_ENSURE)
+
+deps-test: ## install missing runtime + test apt packages (adds chromium)
+	@missing=""; $(CHECK_RUN) $(CHECK_TEST) $(APT_ENSURE)
+
+# --- python virtualenv ---------------------------------------------------------
+# Never runs `playwright install`: the browser tests use /usr/bin/chromium.
+$(STAMP): pyproject.toml $(PKG_INITS)
+	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -e '.[test]'
+	@touch $@
+
+venv: $(STAMP) ## create .venv and install the package editable with [test] extras
+
+# --- run ---------------------------------------------------------------------
+run: deps-run $(STAMP) ## serve with gunicorn (HOST, PORT, WORKERS)
+	$(VENV)/bin/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --timeout 30 'app:create_app()'
+
+dev: deps-run $(STAMP) ## Flask debug server (HOST, PORT)
+	$(VENV)/bin/flask --app app:create_app run --debug --host $(HOST) --port $(PORT)
+
+test: deps-test $(STAMP) ## run the test suite (PYTEST_ARGS='-k foo -m "not browser"')
+	$(VPY) -m pytest -q $(PYTEST_ARGS)
+
+$(BENCH_STAMP): $(STAMP)
+	$(VPY) -m pip install -e '.[test,bench]'
+	@touch $@
+
+bench: deps-run $(BENCH_STAMP) ## install the [bench] extra and run benchmarks/engine_bench.py
+	$(VPY) benchmarks/engine_bench.py
+
+clean: ## remove .venv and caches
+	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info
+	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
