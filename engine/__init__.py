@@ -1,0 +1,31 @@
+"""backprop-viz engine: parse an expression, build its graph, run forward and backward.
+
+    >>> r = evaluate("q = x + y; f = q * z", {"x": -2, "y": 5, "z": -4})
+    >>> r.value, r.gradients["x"]
+    (-12.0, -4.0)
+
+Pure Python + numpy; the web layer (``app``) and the renderer are built on top.
+"""
+
+from .errors import EngineError, LimitError, NameError_, ParseError, ShapeError, ValueError_
+from .graph import Graph, Limits, build
+from .parser import parse, to_sexpr, tokenize
+from .result import Result
+
+__all__ = ["evaluate", "Result", "Limits", "EngineError", "ParseError", "NameError_",
+           "ValueError_", "ShapeError", "LimitError", "parse", "to_sexpr", "tokenize",
+           "input_names"]
+
+
+def evaluate(program: str, values: dict | None = None, limits: Limits | None = None) -> Result:
+    """Parse ``program``, bind ``values`` to its inputs, and run forward and backward."""
+    graph = build(program, limits or Limits())
+    graph.bind(values or {})
+    graph.forward()
+    graph.backward()
+    return Result(graph)
+
+
+def input_names(program: str, limits: Limits | None = None) -> list[str]:
+    """The names a caller must give values for, in order of first use."""
+    return list(build(program, limits or Limits()).inputs)

@@ -1,0 +1,526 @@
+"""The computation graph: built from parsed statements, evaluated forward, differentiated backward.
+
+Nodes are created children-first, so node ids are already a topological order:
+the forward pass walks ids upwards and the backward pass walks them downwards,
+both as plain loops (no recursion, whatever the size of the program).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import LimitError, NameError_, ShapeError, ValueError_
+from .ops import CONSTANTS, OPS, apply
+from .parser import Expr, Statement, parse
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one evaluation may take on; each is answered with a clear error."""
+
+    max_length: int = 2_000_000  # characters of program text
+    max_nodes: int = 1_000_000  # graph nodes
+    max_depth: int = 1000  # nesting of brackets and calls
+    max_array_size: int = 1_000_000  # entries in one array value
+
+
+class Node:
+    """One graph node: an input, a constant or an operation."""
+
+    __slots__ = ("id", "kind", "op", "symbol", "name", "inputs", "start", "end",
+                 "outer_start", "outer_end", "op_start", "op_end", "literal",
+                 "value", "grad", "shape")
+
+    def __init__(self, id, kind, op, symbol, name, inputs, start, end,
+                 outer_start=None, outer_end=None, op_start=None, op_end=None):
+        self.id = id
+        self.kind = kind
+        self.op = op
+        self.symbol = symbol
+        self.name = name
+        self.inputs = inputs
+        self.start = start
+        self.end = end
+        self.outer_start = start if outer_start is None else outer_start
+        self.outer_end = end if outer_end is None else outer_end
+        self.op_start = start if op_start is None else op_start
+        self.op_end = end if op_end is None else op_end
+        self.literal = False  # an input whose value the program itself gives (x = -2)
+        self.value = None
+        self.grad = None
+        self.shape = ()
+
+
+def _is_literal(expr: Expr) -> bool:
+    """Whether an assignment's right side is a plain number or list of numbers."""
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if e.kind == "num":
+            continue
+        if e.kind == "unary" or e.kind == "list":
+            stack.extend(e.args)
+            continue
+        return False
+    return True
+
+
+def _fmt_shape(shape) -> str:
+    return "(" + ",".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _result_shape(op: str, shapes: list[tuple]) -> tuple | str:
+    """The output shape of ``op`` on arguments of these shapes, or why it does not fit."""
+    if all(s == () for s in shapes):
+        if op == "matmul":
+            return "@ is the matrix product: it needs vectors or matrices, not numbers (use * for numbers)"
+        return ()
+    if op == "matmul":
+        a, b = shapes
+        if a == () or b == ():
+            return (f"@ needs vectors or matrices on both sides, got {_fmt_shape(a)} @ "
+                    f"{_fmt_shape(b)} (use * to scale by a number)")
+        inner_a = a[-1]
+        inner_b = b[0]
+        if inner_a != inner_b:
+            return (f"{_fmt_shape(a)} @ {_fmt_shape(b)}: inner dimensions {inner_a} and "
+                    f"{inner_b} differ")
+        return a[:-1] + b[1:]
+    if op == "dot":
+        a, b = shapes
+        if a == () or b == ():
+            return np.broadcast_shapes(a, b)
+        if len(a) != 1 or len(b) != 1:
+            return (f"dot() takes two vectors, got {_fmt_shape(a)} and {_fmt_shape(b)}; "
+                    f"use @ for matrices")
+        if a != b:
+            return f"dot() of vectors of different lengths: {_fmt_shape(a)} and {_fmt_shape(b)}"
+        return ()
+    if op in ("sum", "mean"):
+        return ()
+    if op == "transpose":
+        return tuple(reversed(shapes[0]))
+    if len(shapes) == 1:
+        return shapes[0]
+    try:
+        return tuple(np.broadcast_shapes(*shapes))
+    except ValueError:
+        symbol = OPS[op].symbol
+        return (f"shapes {_fmt_shape(shapes[0])} and {_fmt_shape(shapes[1])} do not broadcast "
+                f"for '{symbol}': each pair of trailing dimensions must be equal or 1")
+
+
+def _unbroadcast(grad, shape):
+    """Sum a gradient over the axes that broadcasting stretched, back to ``shape``."""
+    gshape = np.shape(grad)
+    if gshape == shape:
+        return grad
+    if shape == ():
+        return float(np.sum(grad))
+    grad = np.asarray(grad, dtype=np.float64)
+    lead = len(gshape) - len(shape)
+    if lead > 0:
+        grad = grad.sum(axis=tuple(range(lead)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    return np.broadcast_to(grad, shape).astype(np.float64)
+
+
+def _to_value(raw, name: str, max_size: int):
+    """Check one user-given value and convert it to a float or a float64 array."""
+    if isinstance(raw, bool) or raw is None:
+        raise ValueError_(f"the value of '{name}' must be a number, not {raw!r}")
+    if isinstance(raw, (int, float)):
+        v = float(raw)
+        if not math.isfinite(v):
+            raise ValueError_(f"the value of '{name}' is {v}: give a finite number")
+        return v
+    if isinstance(raw, str):
+        try:
+            v = float(raw)
+        except ValueError:
+            raise ValueError_(f"the value of '{name}' must be a number, not {raw!r}") from None
+        if not math.isfinite(v):
+            raise ValueError_(f"the value of '{name}' is {raw!r}: give a finite number")
+        return v
+    if isinstance(raw, (list, tuple, np.ndarray)):
+        arr = _array_from_nested(raw, name, max_size)
+        return arr
+    raise ValueError_(f"the value of '{name}' must be a number or a list of numbers, "
+                      f"not {type(raw).__name__}")
+
+
+def _array_from_nested(raw, name: str, max_size: int) -> np.ndarray:
+    """A vector or matrix from nested lists, with clear errors for ragged or odd entries."""
+    if isinstance(raw, np.ndarray):
+        raw = raw.tolist()
+    if len(raw) == 0:
+        raise ValueError_(f"the value of '{name}' is an empty list")
+    rows = [r for r in raw if isinstance(r, (list, tuple))]
+    if rows and len(rows) != len(raw):
+        raise ValueError_(f"the value of '{name}' mixes numbers and lists: a matrix is a "
+                          f"list of rows of equal length")
+    if rows:
+        width = len(rows[0])
+        if width == 0:
+            raise ValueError_(f"the value of '{name}' has an empty row")
+        for i, r in enumerate(rows):
+            if len(r) != width:
+                raise ValueError_(f"the value of '{name}' is ragged: row 0 has {width} "
+                                  f"entries but row {i} has {len(r)}")
+        flat = [x for r in rows for x in r]
+        shape = (len(rows), width)
+    else:
+        flat = list(raw)
+        shape = (len(flat),)
+    if len(flat) > max_size:
+        raise LimitError(f"the value of '{name}' has {len(flat)} entries, more than the "
+                         f"limit of {max_size}")
+    for x in flat:
+        if isinstance(x, bool) or not isinstance(x, (int, float)):
+            what = "a list" if isinstance(x, (list, tuple)) else repr(x)
+            raise ValueError_(f"the value of '{name}' has an entry that is not a number: "
+                              f"{what} (vectors and matrices only: at most two levels of lists)")
+    arr = np.array(flat, dtype=np.float64).reshape(shape)
+    if not np.isfinite(arr).all():
+        raise ValueError_(f"the value of '{name}' has an entry that is not a finite number")
+    return arr
+
+
+class Graph:
+    """Nodes and edges of one program, with forward values and gradients once run."""
+
+    def __init__(self, text: str, statements: list[Statement], limits: Limits):
+        self.text = text
+        self.limits = limits
+        self.nodes: list[Node] = []
+        self.edges: list[tuple[int, int, int]] = []  # (source, target, slot)
+        self.names: dict[str, int] = {}  # every input and assigned name -> node id
+        self.assigned: list[str] = []
+        self.inputs: list[str] = []  # inputs whose values come from the caller
+        self.first_use: dict[str, tuple[int, int]] = {}
+        self.output: int = -1
+        self.output_name: str | None = None
+        self.edge_grads: list = []
+        self.warnings: list[str] = []
+        self._build(statements)
+
+    # building ----------------------------------------------------------------
+    def _add(self, node: Node) -> Node:
+        if len(self.nodes) >= self.limits.max_nodes:
+            raise LimitError(f"the program makes more than {self.limits.max_nodes} graph nodes "
+                             f"(the limit)", node.start, node.end)
+        self.nodes.append(node)
+        for slot, src in enumerate(node.inputs):
+            self.edges.append((src, node.id, slot))
+        return node
+
+    def _build(self, statements: list[Statement]) -> None:
+        used_as_input: dict[str, tuple[int, int]] = {}
+        for stmt in statements:
+            if stmt.target is not None and _is_literal(stmt.expr):
+                self._literal_input(stmt)
+                continue
+            ids: dict[int, int] = {}  # id(Expr) -> node id
+            for e in stmt.nodes:
+                ids[id(e)] = self._node_for(e, ids, used_as_input)
+            root = self.nodes[ids[id(stmt.expr)]] if stmt.nodes else None
+            if stmt.target is not None:
+                if stmt.target in used_as_input:
+                    s, t = used_as_input[stmt.target]
+                    raise NameError_(f"'{stmt.target}' is used before it is assigned: move "
+                                     f"'{stmt.target} = ...' above its first use",
+                                     s, t)
+                if root.name is None and root.kind == "op":
+                    root.name = stmt.target
+                else:
+                    # `q = x` or `q = 2`: an alias gets an identity gate of its own, so the
+                    # name has a wire of its own and the graph stays one-name-per-node.
+                    node = Node(len(self.nodes), "op", "pos", "=", stmt.target, [root.id],
+                                root.outer_start, root.outer_end)
+                    self._add(node)
+                    root = node
+                self.names[stmt.target] = root.id
+                self.assigned.append(stmt.target)
+            self.output = root.id
+        last = statements[-1]
+        self.output_name = last.target
+        if last.target is not None and last.target in self.inputs:
+            pass
+
+    def _literal_input(self, stmt: Statement) -> None:
+        name = stmt.target
+        node = Node(len(self.nodes), "input", None, name, name, [], stmt.target_start,
+                    stmt.target_end)
+        node.literal = True
+        node.value = self._literal_value(stmt.expr, name)
+        self._add(node)
+        self.names[name] = node.id
+        self.assigned.append(name)
+        self.output = node.id
+
+    def _literal_value(self, expr: Expr, name: str):
+        """The number or array a literal right-hand side stands for, computed without eval."""
+        # Post-order over the literal's own nodes (numbers, signs, lists).
+        done: dict[int, object] = {}
+        stack = [(expr, False)]
+        while stack:
+            e, visited = stack.pop()
+            if e.kind == "num":
+                done[id(e)] = e.value
+            elif not visited:
+                stack.append((e, True))
+                stack.extend((a, False) for a in e.args)
+            elif e.kind == "unary":
+                v = done[id(e.args[0])]
+                done[id(e)] = _negate(v) if e.op == "neg" else v
+            else:
+                done[id(e)] = [done[id(a)] for a in e.args]
+        raw = done[id(expr)]
+        try:
+            return _to_value(raw, name, self.limits.max_array_size)
+        except ValueError_ as err:
+            raise ValueError_(err.message, expr.start, expr.end) from None
+
+    def _node_for(self, e: Expr, ids: dict, used_as_input: dict) -> int:
+        kind = e.kind
+        if kind == "num":
+            text = self.text[e.start:e.end]
+            return self._add(Node(len(self.nodes), "const", None, text, None, [], e.start,
+                                  e.end, e.outer_start, e.outer_end)).id
+        if kind == "name":
+            name = e.name
+            if name in self.names:
+                return self.names[name]
+            if name in CONSTANTS:
+                node = Node(len(self.nodes), "const", None, name, None, [], e.start, e.end,
+                            e.outer_start, e.outer_end)
+                node.value = CONSTANTS[name]
+                return self._add(node).id
+            node = self._add(Node(len(self.nodes), "input", None, name, name, [], e.start,
+                                  e.end))
+            self.names[name] = node.id
+            self.inputs.append(name)
+            used_as_input[name] = (e.start, e.end)
+            return node.id
+        if kind == "list":
+            if _is_literal(e):
+                node = Node(len(self.nodes), "const", None, self.text[e.start:e.end], None, [],
+                            e.start, e.end, e.outer_start, e.outer_end)
+                node.value = self._literal_value(e, "the list")
+                return self._add(node).id
+            raise ShapeError("a list literal can hold only numbers; build arrays from "
+                             "variables with +, * and the functions", e.start, e.end)
+        op = OPS[e.op]
+        symbol = op.symbol
+        return self._add(Node(len(self.nodes), "op", e.op, symbol, None,
+                              [ids[id(a)] for a in e.args], e.start, e.end,
+                              e.outer_start, e.outer_end, e.op_start, e.op_end)).id
+
+    # running -----------------------------------------------------------------
+    def bind(self, values: dict) -> None:
+        """Give every input its value, listing every missing one in a single error."""
+        if values is None:
+            values = {}
+        if not isinstance(values, dict):
+            raise ValueError_("values must map input names to numbers")
+        missing = [n for n in self.inputs if n not in values]
+        if missing:
+            s, t = self.first_use_of(missing[0])
+            names = ", ".join(missing)
+            plural = "s" if len(missing) > 1 else ""
+            raise ValueError_(f"missing value{plural} for input{plural}: {names}", s, t)
+        for name in self.inputs:
+            node = self.nodes[self.names[name]]
+            try:
+                node.value = _to_value(values[name], name, self.limits.max_array_size)
+            except ValueError_ as err:
+                raise type(err)(err.message, node.start, node.end) from None
+
+    def first_use_of(self, name: str) -> tuple[int, int]:
+        node = self.nodes[self.names[name]]
+        return node.start, node.end
+
+    def forward(self) -> None:
+        """Compute every node's value in topological (id) order."""
+        nodes = self.nodes
+        with np.errstate(all="ignore"):
+            for node in nodes:
+                if node.kind == "const":
+                    if node.value is None:
+                        node.value = float(self.text[node.start:node.end])
+                    node.shape = np.shape(node.value)
+                    continue
+                if node.kind == "input":
+                    node.shape = np.shape(node.value)
+                    continue
+                args = [nodes[i].value for i in node.inputs]
+                if len(args) == 1:
+                    a = args[0]
+                    if type(a) is not float and node.op in ("matmul",):
+                        pass
+                op = OPS[node.op]
+                if all(type(a) is float for a in args):
+                    if node.op == "matmul":
+                        raise ShapeError(_result_shape("matmul", [(), ()]), node.op_start,
+                                         node.op_end)
+                    node.value = apply(op.fwd, args)
+                    node.shape = ()
+                else:
+                    shape = _result_shape(node.op, [np.shape(a) for a in args])
+                    if isinstance(shape, str):
+                        raise ShapeError(shape, node.op_start, node.op_end)
+                    if math.prod(shape) > self.limits.max_array_size:
+                        raise LimitError(f"this result would have {math.prod(shape)} entries, "
+                                         f"more than the limit of {self.limits.max_array_size}",
+                                         node.op_start, node.op_end)
+                    value = op.fwd(*args)
+                    if type(value) is not float:
+                        value = np.asarray(value, dtype=np.float64)
+                        if value.shape != shape:
+                            value = np.broadcast_to(value, shape).copy()
+                    node.value = value
+                    node.shape = shape
+        out = nodes[self.output]
+        if out.shape != ():
+            self.warnings.append(
+                f"the output has shape {_fmt_shape(out.shape)}, not a single number: its "
+                f"gradient is taken as all ones (the gradient of the sum of its entries)")
+
+    def backward(self) -> None:
+        """Reverse-mode chain rule from the output; fills node grads and edge grads."""
+        nodes = self.nodes
+        n_nodes = len(nodes)
+        live = bytearray(n_nodes)  # 1 for the output and every node it depends on
+        live[self.output] = 1
+        for i in range(self.output, -1, -1):
+            if live[i]:
+                for j in nodes[i].inputs:
+                    live[j] = 1
+        grads: list = [None] * n_nodes
+        out = nodes[self.output]
+        grads[self.output] = 1.0 if out.shape == () else np.ones(out.shape)
+        edge_grads: list = [None] * len(self.edges)
+        self.local = [None] * len(self.edges)  # local derivative per edge, where elementwise
+        # Edges are stored grouped by target in slot order; find each node's first edge.
+        first_edge = self._first_edges()
+        with np.errstate(all="ignore"):
+            for i in range(self.output, -1, -1):
+                node = nodes[i]
+                if node.kind != "op" or not live[i]:
+                    continue
+                g = grads[i]
+                if g is None:
+                    g = grads[i] = 0.0 if node.shape == () else np.zeros(node.shape)
+                args = [nodes[j].value for j in node.inputs]
+                op = OPS[node.op]
+                e0 = first_edge[i]
+                if op.partials is not None:
+                    locals_ = apply(op.partials, [node.value] + args)
+                    for slot, src in enumerate(node.inputs):
+                        local = locals_[slot]
+                        contrib = local * g
+                        if type(contrib) is not float:
+                            contrib = _unbroadcast(np.asarray(contrib, dtype=np.float64),
+                                                   nodes[src].shape)
+                        self.local[e0 + slot] = local
+                        edge_grads[e0 + slot] = contrib
+                        prev = grads[src]
+                        grads[src] = contrib if prev is None else prev + contrib
+                else:
+                    downs = op.vjp(g, node.value, *args)
+                    for slot, src in enumerate(node.inputs):
+                        contrib = downs[slot]
+                        contrib = contrib if type(contrib) is float else _unbroadcast(
+                            np.asarray(contrib, dtype=np.float64), nodes[src].shape)
+                        if np.ndim(contrib) == 0:
+                            contrib = float(contrib)
+                        edge_grads[e0 + slot] = contrib
+                        prev = grads[src]
+                        grads[src] = contrib if prev is None else prev + contrib
+        for i, node in enumerate(nodes):
+            g = grads[i]
+            if g is None:
+                g = 0.0 if node.shape == () else np.zeros(node.shape)
+            node.grad = g
+        for k, (src, _t, _s) in enumerate(self.edges):
+            if edge_grads[k] is None:
+                shape = nodes[src].shape
+                edge_grads[k] = 0.0 if shape == () else np.zeros(shape)
+        self.edge_grads = edge_grads
+        self.live = live
+        self._warn_nonfinite()
+
+    def _first_edges(self) -> list[int]:
+        first = [0] * len(self.nodes)
+        k = 0
+        for node in self.nodes:
+            first[node.id] = k
+            k += len(node.inputs)
+        return first
+
+    def _warn_nonfinite(self) -> None:
+        """Name the nodes where an inf or nan first appears (not every node it spreads to)."""
+        nodes = self.nodes
+        bad_value = [not _finite(n.value) for n in nodes]
+        for node in nodes:
+            if node.kind == "op" and bad_value[node.id] and not any(
+                    bad_value[j] for j in node.inputs):
+                self.warnings.append(
+                    f"{describe_value(node.value)} from '{self.text[node.start:node.end]}' "
+                    f"(node {node.id}): a non-finite result, computed the IEEE way")
+        bad_grad = [not _finite(n.grad) for n in nodes]
+        reported = 0
+        for node in reversed(nodes):
+            if node.kind == "op" and not bad_value[node.id] and not bad_grad[node.id]:
+                srcs = [j for j in node.inputs if bad_grad[j] and not bad_value[j]]
+                if srcs and reported < 5:
+                    reported += 1
+                    self.warnings.append(
+                        f"the gradient through '{self.text[node.start:node.end]}' (node "
+                        f"{node.id}) is not finite: its local derivative is infinite or "
+                        f"undefined there")
+
+
+def _negate(v):
+    if isinstance(v, list):
+        out = []
+        stack = [(v, out)]
+        while stack:
+            src, dst = stack.pop()
+            for x in src:
+                if isinstance(x, list):
+                    sub: list = []
+                    dst.append(sub)
+                    stack.append((x, sub))
+                else:
+                    dst.append(-x)
+        return out
+    return -v
+
+
+def _finite(v) -> bool:
+    if type(v) is float:
+        return math.isfinite(v)
+    return bool(np.isfinite(v).all())
+
+
+def describe_value(v) -> str:
+    if type(v) is float:
+        return "nan" if v != v else ("inf" if v > 0 else "-inf")
+    return "inf/nan entries"
+
+
+def build(text: str, limits: Limits) -> Graph:
+    """Check the limits, parse and build the graph (no values yet)."""
+    if not isinstance(text, str):
+        raise ValueError_("the program must be text")
+    if len(text) > limits.max_length:
+        raise LimitError(f"the program is {len(text)} characters long, more than the limit of "
+                         f"{limits.max_length}", limits.max_length, len(text))
+    statements = parse(text, limits.max_depth)
+    return Graph(text, statements, limits)
