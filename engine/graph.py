@@ -7,6 +7,7 @@ both as plain loops (no recursion, whatever the size of the program).
 
 from __future__ import annotations
 
+import gc
 import math
 from dataclasses import dataclass
 
@@ -350,49 +351,66 @@ class Graph:
         nodes = self.nodes
         with np.errstate(all="ignore"):
             for node in nodes:
-                if node.kind == "const":
-                    if node.value is None:
+                kind = node.kind
+                if kind != "op":
+                    if node.value is None:  # a number written in the program
                         node.value = float(self.text[node.start:node.end])
-                    node.shape = np.shape(node.value)
+                    v = node.value
+                    node.shape = () if type(v) is float else v.shape
                     continue
-                if node.kind == "input":
-                    node.shape = np.shape(node.value)
-                    continue
-                args = [nodes[i].value for i in node.inputs]
-                if len(args) == 1:
-                    a = args[0]
-                    if type(a) is not float and node.op in ("matmul",):
-                        pass
+                ins = node.inputs
                 op = OPS[node.op]
-                if all(type(a) is float for a in args):
-                    if node.op == "matmul":
-                        raise ShapeError(_result_shape("matmul", [(), ()]), node.op_start,
-                                         node.op_end)
-                    node.value = apply(op.fwd, args)
-                    node.shape = ()
+                # Scalars (the common case) take the short road: one call, no shape work.
+                if len(ins) == 1:
+                    a = nodes[ins[0]].value
+                    if type(a) is float:
+                        try:
+                            node.value = op.fwd(a)
+                        except (ArithmeticError, ValueError):
+                            node.value = apply(op.fwd, (a,))
+                        continue
+                    args = [a]
                 else:
-                    shape = _result_shape(node.op, [np.shape(a) for a in args])
-                    if isinstance(shape, str):
-                        raise ShapeError(shape, node.op_start, node.op_end)
-                    if math.prod(shape) > self.limits.max_array_size:
-                        raise LimitError(f"this result would have {math.prod(shape)} entries, "
-                                         f"more than the limit of {self.limits.max_array_size}",
-                                         node.op_start, node.op_end)
-                    value = op.fwd(*args)
-                    if type(value) is not float:
-                        value = np.asarray(value, dtype=np.float64)
-                        if value.shape != shape:
-                            value = np.broadcast_to(value, shape).copy()
-                    node.value = value
-                    node.shape = shape
+                    a = nodes[ins[0]].value
+                    b = nodes[ins[1]].value
+                    if type(a) is float and type(b) is float and node.op != "matmul":
+                        try:
+                            node.value = op.fwd(a, b)
+                        except (ArithmeticError, ValueError):
+                            node.value = apply(op.fwd, (a, b))
+                        continue
+                    args = [a, b]
+                self._forward_array(node, op, args)
         out = nodes[self.output]
         if out.shape != ():
             self.warnings.append(
                 f"the output has shape {_fmt_shape(out.shape)}, not a single number: its "
                 f"gradient is taken as all ones (the gradient of the sum of its entries)")
 
+    def _forward_array(self, node: Node, op, args: list) -> None:
+        """One operation with an array argument: check shapes first, then numpy."""
+        shapes = [() if type(a) is float else a.shape for a in args]
+        shape = _result_shape(node.op, shapes)
+        if isinstance(shape, str):
+            raise ShapeError(shape, node.op_start, node.op_end)
+        size = math.prod(shape)
+        if size > self.limits.max_array_size:
+            raise LimitError(f"this result would have {size} entries, more than the limit of "
+                             f"{self.limits.max_array_size}", node.op_start, node.op_end)
+        value = op.fwd(*args)
+        if type(value) is not float:
+            value = np.asarray(value, dtype=np.float64)
+            if value.shape != shape:
+                value = np.broadcast_to(value, shape).copy()
+        node.value = value
+        node.shape = shape
+
     def backward(self) -> None:
-        """Reverse-mode chain rule from the output; fills node grads and edge grads."""
+        """Reverse-mode chain rule from the output; fills node grads and edge grads.
+
+        Each edge keeps its own contribution (what flows back along that one wire)
+        and, for elementwise gates, its local derivative, for the step trace.
+        """
         nodes = self.nodes
         n_nodes = len(nodes)
         live = bytearray(n_nodes)  # 1 for the output and every node it depends on
@@ -404,54 +422,67 @@ class Graph:
         grads: list = [None] * n_nodes
         out = nodes[self.output]
         grads[self.output] = 1.0 if out.shape == () else np.ones(out.shape)
-        edge_grads: list = [None] * len(self.edges)
-        self.local = [None] * len(self.edges)  # local derivative per edge, where elementwise
-        # Edges are stored grouped by target in slot order; find each node's first edge.
+        n_edges = len(self.edges)
+        edge_grads: list = [None] * n_edges
+        local_of: list = [None] * n_edges
         first_edge = self._first_edges()
         with np.errstate(all="ignore"):
             for i in range(self.output, -1, -1):
                 node = nodes[i]
-                if node.kind != "op" or not live[i]:
+                if not live[i] or node.kind != "op":
                     continue
                 g = grads[i]
-                if g is None:
+                if g is None:  # live but nothing flowed back: an exact zero
                     g = grads[i] = 0.0 if node.shape == () else np.zeros(node.shape)
-                args = [nodes[j].value for j in node.inputs]
+                ins = node.inputs
                 op = OPS[node.op]
-                e0 = first_edge[i]
+                k = first_edge[i]
                 if op.partials is not None:
-                    locals_ = apply(op.partials, [node.value] + args)
-                    for slot, src in enumerate(node.inputs):
+                    if len(ins) == 1:
+                        args = (node.value, nodes[ins[0]].value)
+                    else:
+                        args = (node.value, nodes[ins[0]].value, nodes[ins[1]].value)
+                    try:
+                        locals_ = op.partials(*args)
+                    except (ArithmeticError, ValueError):
+                        locals_ = apply(op.partials, args)
+                    scalar = type(g) is float
+                    for slot in range(len(ins)):
+                        src = ins[slot]
                         local = locals_[slot]
                         contrib = local * g
-                        if type(contrib) is not float:
+                        if not (scalar and type(local) is float):
                             contrib = _unbroadcast(np.asarray(contrib, dtype=np.float64),
                                                    nodes[src].shape)
-                        self.local[e0 + slot] = local
-                        edge_grads[e0 + slot] = contrib
+                        local_of[k] = local
+                        edge_grads[k] = contrib
+                        k += 1
                         prev = grads[src]
                         grads[src] = contrib if prev is None else prev + contrib
                 else:
-                    downs = op.vjp(g, node.value, *args)
-                    for slot, src in enumerate(node.inputs):
+                    downs = op.vjp(g, node.value, *[nodes[j].value for j in ins])
+                    for slot, src in enumerate(ins):
                         contrib = downs[slot]
-                        contrib = contrib if type(contrib) is float else _unbroadcast(
-                            np.asarray(contrib, dtype=np.float64), nodes[src].shape)
-                        if np.ndim(contrib) == 0:
-                            contrib = float(contrib)
-                        edge_grads[e0 + slot] = contrib
+                        if type(contrib) is not float:
+                            contrib = _unbroadcast(np.asarray(contrib, dtype=np.float64),
+                                                   nodes[src].shape)
+                            if np.ndim(contrib) == 0:
+                                contrib = float(contrib)
+                        edge_grads[k] = contrib
+                        k += 1
                         prev = grads[src]
                         grads[src] = contrib if prev is None else prev + contrib
-        for i, node in enumerate(nodes):
-            g = grads[i]
+        for node, g in zip(nodes, grads):
             if g is None:
                 g = 0.0 if node.shape == () else np.zeros(node.shape)
             node.grad = g
-        for k, (src, _t, _s) in enumerate(self.edges):
+        edges = self.edges
+        for k in range(n_edges):
             if edge_grads[k] is None:
-                shape = nodes[src].shape
+                shape = nodes[edges[k][0]].shape
                 edge_grads[k] = 0.0 if shape == () else np.zeros(shape)
         self.edge_grads = edge_grads
+        self.local = local_of
         self.live = live
         self._warn_nonfinite()
 
@@ -466,12 +497,16 @@ class Graph:
     def _warn_nonfinite(self) -> None:
         """Name the nodes where an inf or nan first appears (not every node it spreads to)."""
         nodes = self.nodes
+        isfinite = math.isfinite
+        if all(type(n.value) is float and isfinite(n.value) and isfinite(n.grad)
+               for n in nodes):
+            return  # the common case, checked in one pass
         bad_value = [not _finite(n.value) for n in nodes]
         for node in nodes:
             if node.kind == "op" and bad_value[node.id] and not any(
                     bad_value[j] for j in node.inputs):
                 self.warnings.append(
-                    f"{describe_value(node.value)} from '{self.text[node.start:node.end]}' "
+                    f"{describe_value(node.value)} from '{snippet(self.text, node.start, node.end)}' "
                     f"(node {node.id}): a non-finite result, computed the IEEE way")
         bad_grad = [not _finite(n.grad) for n in nodes]
         reported = 0
@@ -481,9 +516,19 @@ class Graph:
                 if srcs and reported < 5:
                     reported += 1
                     self.warnings.append(
-                        f"the gradient through '{self.text[node.start:node.end]}' (node "
+                        f"the gradient through '{snippet(self.text, node.start, node.end)}' (node "
                         f"{node.id}) is not finite: its local derivative is infinite or "
                         f"undefined there")
+
+
+def snippet(text: str, start: int, end: int, limit: int = 80) -> str:
+    """The text of a span on one line, its middle elided when longer than ``limit``."""
+    if end - start > limit:
+        half = (limit - 3) // 2
+        head = " ".join(text[start:start + half].split())
+        tail = " ".join(text[end - half:end].split())
+        return f"{head} … {tail}"
+    return " ".join(text[start:end].split())
 
 
 def _negate(v):
@@ -522,5 +567,13 @@ def build(text: str, limits: Limits) -> Graph:
     if len(text) > limits.max_length:
         raise LimitError(f"the program is {len(text)} characters long, more than the limit of "
                          f"{limits.max_length}", limits.max_length, len(text))
-    statements = parse(text, limits.max_depth)
-    return Graph(text, statements, limits)
+    # Building makes many small objects and no reference cycles; pausing the cyclic
+    # collector meanwhile avoids its repeated full scans on large programs.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        statements = parse(text, limits.max_depth)
+        return Graph(text, statements, limits)
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 
-from .graph import Graph
+from .graph import Graph, snippet
 from .ops import OPS
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -97,7 +97,7 @@ class Result:
             return node.name
         if node.kind == "const":
             return node.symbol
-        text = " ".join(self.graph.text[node.start:node.end].split())
+        text = snippet(self.graph.text, node.start, node.end, 2 * _LABEL_MAX)
         if len(text) <= _LABEL_MAX:
             return text
         # Too long to repeat in every formula: keep the gate and elide its operands.
@@ -237,7 +237,7 @@ class Result:
                 "id": n.id, "kind": n.kind, "op": n.op, "symbol": n.symbol, "name": n.name,
                 "value": json_value(n.value), "grad": json_value(n.grad),
                 "shape": list(n.shape), "inputs": list(n.inputs),
-                "span": [n.start, n.end], "text": text[n.start:n.end],
+                "span": [n.start, n.end], "text": snippet(text, n.start, n.end, 200),
                 "literal": n.literal,
             })
         edges = [{"id": k, "source": s, "target": t, "slot": slot,
