@@ -60,6 +60,12 @@ def fmt(v) -> str:
     return f"{v:.4g}"
 
 
+def _shape(shape) -> str:
+    if not shape:
+        return "()"
+    return "(" + ",".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+
+
 class Result:
     """Everything one program computes: see ``to_dict`` for the shape."""
 
@@ -135,6 +141,31 @@ class Result:
         name = "pow" if node.op == "pow" else op.symbol
         return f"{name}({', '.join(parts)})"
 
+    def _vector_rule(self, node, slot: int, up_name: str) -> str:
+        """The gradient rule of a non-elementwise gate, written with the operands' names."""
+        nodes = self.graph.nodes
+        a = self._operand(node, node.inputs[0])
+        dout = up_name
+        if node.op in ("matmul", "dot"):
+            b = self._operand(node, node.inputs[1])
+            sa, sb = nodes[node.inputs[0]].shape, nodes[node.inputs[1]].shape
+            if len(sa) <= 1 and len(sb) <= 1:  # a dot product: dout is a number
+                return f"{dout} * {b}" if slot == 0 else f"{dout} * {a}"
+            if len(sb) == 1:  # matrix @ vector
+                return f"{dout} {b}ᵀ (outer product)" if slot == 0 else f"{a}ᵀ {dout}"
+            if len(sa) == 1:  # vector @ matrix
+                return f"{b} {dout}" if slot == 0 else f"{a} {dout}ᵀ (outer product)"
+            return f"{dout} {b}ᵀ" if slot == 0 else f"{a}ᵀ {dout}"
+        shape = _shape(nodes[node.inputs[0]].shape)
+        if node.op == "sum":
+            return f"{dout} copied to every entry of {shape}"
+        if node.op == "mean":
+            n = int(np.prod(nodes[node.inputs[0]].shape)) if nodes[node.inputs[0]].shape else 1
+            return f"{dout} / {n} copied to every entry of {shape}"
+        if node.op == "transpose":
+            return f"transpose({dout})"
+        return OPS[node.op].rules[slot]
+
     # the trace -----------------------------------------------------------------
     @property
     def steps(self) -> list[dict]:
@@ -196,9 +227,15 @@ class Result:
                     text = (f"{grad_name}{part} = {up_name} * {local_name} = {fmt(up)} * "
                             f"{fmt(local)} = {fmt(contrib)}")
                 else:
-                    rule = OPS[node.op].rules[slot]
-                    chain = f"{grad_name} = {rule} with {up_name} = {fmt(up)} -> {fmt(contrib)}"
-                    text = chain
+                    rule = self._vector_rule(node, slot, up_name)
+                    chain = (f"{grad_name} = {rule} = {fmt(contrib)}   shapes: "
+                             f"{_shape(nodes[src].shape)} <- {_shape(node.shape)}")
+                    text = f"{grad_name}{part} = {rule} = {fmt(contrib)}"
+                if local is not None and nodes[src].shape != node.shape:
+                    note = (f" (summed over the broadcast axes back to shape "
+                            f"{_shape(nodes[src].shape)})")
+                    chain += note
+                    text += note
                 edges.append({"edge": k, "source": src, "slot": slot,
                               "source_kind": nodes[src].kind,
                               "local": None if local is None else json_value(local),
