@@ -106,6 +106,11 @@ def _result_shape(op: str, shapes: list[tuple]) -> tuple | str:
         return tuple(reversed(shapes[0]))
     if len(shapes) == 1:
         return shapes[0]
+    a, b = shapes
+    if a == b or b == ():
+        return a
+    if a == ():
+        return b
     try:
         return tuple(np.broadcast_shapes(*shapes))
     except ValueError:
@@ -148,6 +153,14 @@ def _to_value(raw, name: str, max_size: int):
         if not math.isfinite(v):
             raise ValueError_(f"the value of '{name}' is {raw!r}: give a finite number")
         return v
+    if isinstance(raw, np.ndarray) and raw.dtype.kind in "iuf" and 1 <= raw.ndim <= 2:
+        if raw.size > max_size:
+            raise LimitError(f"the value of '{name}' has {raw.size} entries, more than the "
+                             f"limit of {max_size}")
+        arr = np.array(raw, dtype=np.float64)
+        if arr.size == 0 or not np.isfinite(arr).all():
+            raise ValueError_(f"the value of '{name}' must be non-empty and finite")
+        return arr
     if isinstance(raw, (list, tuple, np.ndarray)):
         arr = _array_from_nested(raw, name, max_size)
         return arr
@@ -208,6 +221,7 @@ class Graph:
         self.output_name: str | None = None
         self.edge_grads: list = []
         self.warnings: list[str] = []
+        self.fp_events = 0  # floating-point exceptions numpy reported while running
         self._build(statements)
 
     # building ----------------------------------------------------------------
@@ -349,7 +363,9 @@ class Graph:
     def forward(self) -> None:
         """Compute every node's value in topological (id) order."""
         nodes = self.nodes
-        with np.errstate(all="ignore"):
+        # numpy reports inf/nan births to _fp_event instead of warning: a finite run
+        # of array code then needs no value-by-value check afterwards.
+        with np.errstate(all="call", call=self._fp_event):
             for node in nodes:
                 kind = node.kind
                 if kind != "op":
@@ -426,7 +442,7 @@ class Graph:
         edge_grads: list = [None] * n_edges
         local_of: list = [None] * n_edges
         first_edge = self._first_edges()
-        with np.errstate(all="ignore"):
+        with np.errstate(all="call", call=self._fp_event):
             for i in range(self.output, -1, -1):
                 node = nodes[i]
                 if not live[i] or node.kind != "op":
@@ -450,7 +466,10 @@ class Graph:
                     for slot in range(len(ins)):
                         src = ins[slot]
                         local = locals_[slot]
-                        contrib = local * g
+                        if scalar or type(local) is not float or local != 1.0:
+                            contrib = local * g
+                        else:
+                            contrib = g  # + and - pass the gradient through unchanged
                         if not (scalar and type(local) is float):
                             contrib = _unbroadcast(np.asarray(contrib, dtype=np.float64),
                                                    nodes[src].shape)
@@ -494,14 +513,21 @@ class Graph:
             k += len(node.inputs)
         return first
 
+    def _fp_event(self, kind: str, flag: int) -> None:
+        self.fp_events += 1
+
     def _warn_nonfinite(self) -> None:
         """Name the nodes where an inf or nan first appears (not every node it spreads to)."""
         nodes = self.nodes
         isfinite = math.isfinite
-        if all(type(n.value) is float and isfinite(n.value) and isfinite(n.grad)
-               for n in nodes):
-            return  # the common case, checked in one pass
-        bad_value = [not _finite(n.value) for n in nodes]
+        # Inputs are finite, so an array turns non-finite only through a floating-point
+        # event numpy reported; scalars are Python floats, cheap to check one by one.
+        if not self.fp_events and all(
+                (type(n.value) is not float or isfinite(n.value))
+                and (type(n.grad) is not float or isfinite(n.grad)) for n in nodes):
+            return
+        # Inputs and constants were checked finite when given; only gates can turn bad.
+        bad_value = [n.kind == "op" and not _finite(n.value) for n in nodes]
         for node in nodes:
             if node.kind == "op" and bad_value[node.id] and not any(
                     bad_value[j] for j in node.inputs):
@@ -551,7 +577,9 @@ def _negate(v):
 def _finite(v) -> bool:
     if type(v) is float:
         return math.isfinite(v)
-    return bool(np.isfinite(v).all())
+    # inf and nan survive a sum, so a finite sum proves every entry finite; only a
+    # non-finite sum (possibly a mere overflow) needs the entry-by-entry check.
+    return math.isfinite(float(v.sum())) or bool(np.isfinite(v).all())
 
 
 def describe_value(v) -> str:

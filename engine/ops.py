@@ -129,7 +129,7 @@ def _matmul_vjp(g, out, a, b):
 
 
 def _sum_vjp(g, out, a):
-    return (np.broadcast_to(g, np.shape(a)).astype(np.float64) if np.ndim(a) else g,)
+    return (g if type(a) is float else np.full(a.shape, g),)
 
 
 def _mean_vjp(g, out, a):

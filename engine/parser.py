@@ -308,7 +308,11 @@ class Parser:
             k = tok.kind
             if expect_operand:
                 if k == "num":
-                    operands.append(make("num", tok.start, tok.end, value=float(tok.text)))
+                    value = float(tok.text)
+                    if value == float("inf"):
+                        raise ParseError(f"the number {tok.text} is too large for float64 "
+                                         f"(at most about 1.8e308)", tok.start, tok.end)
+                    operands.append(make("num", tok.start, tok.end, value=value))
                     expect_operand = False
                 elif k == "name":
                     if self._peek().kind == "(":

@@ -1,0 +1,535 @@
+"""Draw an engine result as a CS231n-style circuit, with Graphviz.
+
+The picture reads left to right: every input's name sits at the left end of a
+horizontal wire, gates are circles with their operation inside, and every wire
+carries its forward value in green above the line and its gradient in red
+below it.  The output leaves on a wire of its own with gradient 1.
+
+Public API (see /work/contract.md):
+
+* ``to_dot(d)``  - the DOT source for an engine ``Result.to_dict()``;
+* ``to_svg(d)``  - that source laid out by ``dot``, with stable ids/classes so a
+  browser can reveal and highlight parts step by step without re-rendering;
+* ``to_png(d)``  - the same picture as PNG bytes;
+* ``RenderError`` - ``dot`` missing, too slow, or the graph too large.
+
+How one wire is drawn.  Each wire (one engine edge, or the output) is a
+plaintext node holding a small HTML table::
+
+    name | value        <- green, id value-edge-<e>
+         | ----------   <- a one-pixel cell whose top border is the wire
+         | gradient     <- red, id grad-edge-<e>
+
+An edge from the gate (or name label) that produces the value runs into the
+left end of that line, and an edge from its right end runs into the consuming
+gate.  That puts the numbers exactly above and below the line, as in the
+figure, which plain Graphviz edge labels cannot do (they sit beside the edge).
+
+SVG ids.  Graphviz copies ``id``/``class`` of nodes and edges onto their SVG
+``<g>``.  Table cells can only carry an ``id`` that Graphviz emits when the
+cell has an ``href``, as ``<g id="a_<id>"><a ...>``; ``_finish_svg`` turns
+those back into ``<g id="<id>" class="...">`` without the link.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import math
+import subprocess
+import unicodedata
+import xml.etree.ElementTree as ET
+
+from .errors import EngineError
+
+__all__ = ["RenderError", "to_dot", "to_svg", "to_png", "format_number",
+           "format_value", "clear_cache", "DEFAULT_TIMEOUT", "DEFAULT_MAX_NODES"]
+
+#: The Graphviz layout program; a module attribute so tests can point it elsewhere.
+DOT_COMMAND = "dot"
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_NODES = 2000
+MAX_PRECISION = 12
+
+FONT = "DejaVu Sans"
+VALUE_COLOR = "#008000"   # the figure's green
+GRAD_COLOR = "#d00000"    # the figure's red
+NONFINITE_COLOR = "#c05000"
+
+# Arrays with at most this many entries are written out in full.
+SMALL_ARRAY = 6
+# Entries shown after the shape for larger arrays.
+ARRAY_PREVIEW = 3
+
+# Display text for gates whose engine symbol would make a wide circle, or that
+# the figure writes differently (`-(...)` is the figure's `*-1` gate).
+GATE_TEXT = {"neg": "*-1", "sigmoid": "σ"}
+# Binary ops where `c op x` is the same gate as `x op c` (so `2 * x` is `*2`).
+COMMUTATIVE = {"add", "mul", "max", "min"}
+# A folded constant longer than this (a list literal, say) is shortened.
+MAX_CONST_TEXT = 10
+
+_SVG_NS = "http://www.w3.org/2000/svg"
+_XLINK_NS = "http://www.w3.org/1999/xlink"
+# Classes of the table cells that _finish_svg gives ids back to, by id prefix.
+_CELL_CLASSES = {"value-edge-": "value", "grad-edge-": "grad", "name-node-": "name",
+                 "total-node-": "total"}
+
+
+class RenderError(EngineError):
+    """The result cannot be drawn: `dot` is missing or too slow, or the graph is too big."""
+
+
+# --- numbers -------------------------------------------------------------------
+
+_NONFINITE_TEXT = {"Infinity": "inf", "-Infinity": "-inf", "NaN": "nan"}
+
+
+def _as_float(v) -> float:
+    """A contract number (JSON number, or "Infinity"/"-Infinity"/"NaN") as a float."""
+    if isinstance(v, str):
+        if v in _NONFINITE_TEXT:
+            return float(_NONFINITE_TEXT[v])
+        raise RenderError(f"cannot draw the value {v!r}: not a number")
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise RenderError(f"cannot draw the value {v!r}: not a number")
+    return float(v)
+
+
+def format_number(v, precision: int = 2) -> str:
+    """One number as the wires show it: `-2.00`, `1.23e+05`, `inf`, `nan`.
+
+    Fixed notation with ``precision`` decimals, except where that would hide the
+    number: magnitudes from 1e5 up, or so small they would print as 0.
+    """
+    x = _as_float(v)
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if x == 0:
+        return f"{0.0:.{precision}f}"  # also turns -0.0 into 0.00
+    if abs(x) >= 1e5 or abs(x) < 10.0 ** -precision:
+        return f"{x:.{precision}e}"
+    return f"{x:.{precision}f}"
+
+
+def _shape_and_leaves(v):
+    """(shape, flat entries) of a number or a nested list of numbers."""
+    if not isinstance(v, list):
+        return (), [v]
+    if not v:
+        return (0,), []
+    if isinstance(v[0], list):
+        rows = [_shape_and_leaves(r) for r in v]
+        return (len(v),) + rows[0][0], [x for _, leaves in rows for x in leaves]
+    return (len(v),), list(v)
+
+
+def format_value(v, precision: int = 2) -> str:
+    """A wire's value: a number, a small array in full, or a larger one as shape + a preview.
+
+    `[2.00, -3.00]`, `[[1.00, 2.00], [3.00, 4.00]]`, `(3,4) [1.00, 2.00, 3.00, …]`.
+    """
+    if not isinstance(v, list):
+        return format_number(v, precision)
+    shape, leaves = _shape_and_leaves(v)
+    if len(leaves) <= SMALL_ARRAY:
+        def nested(item):
+            if isinstance(item, list):
+                return "[" + ", ".join(nested(x) for x in item) + "]"
+            return format_number(item, precision)
+        return nested(v)
+    preview = ", ".join(format_number(x, precision) for x in leaves[:ARRAY_PREVIEW])
+    return f"({','.join(str(n) for n in shape)}) [{preview}, …]"
+
+
+def _nonfinite(*values) -> bool:
+    """Whether any entry of these numbers/arrays is inf or nan."""
+    for v in values:
+        _, leaves = _shape_and_leaves(v)
+        if any(not math.isfinite(_as_float(x)) for x in leaves):
+            return True
+    return False
+
+
+# --- text that reaches DOT -----------------------------------------------------
+
+def _text(s) -> str:
+    """Any text made safe for the inside of an HTML-like DOT label.
+
+    `&`, `<`, `>` and quotes become entities, so nothing can close the label or
+    add markup; a backslash is doubled because Graphviz expands `\\N`, `\\G`, ...
+    even inside HTML labels; control characters (which the XML parser in `dot`
+    rejects) become spaces or U+FFFD; lone surrogates (not UTF-8) become `?`.
+    """
+    s = str(s).encode("utf-8", "replace").decode("utf-8")
+    out = []
+    for ch in s:
+        if ch in "\n\r\t":
+            out.append(" ")
+        elif unicodedata.category(ch) == "Cc":
+            out.append("\ufffd")
+        else:
+            out.append(ch)
+    return html.escape("".join(out), quote=True).replace("\\", "\\\\")
+
+
+def _font(text: str, color: str | None = None) -> str:
+    """Escaped text, coloured."""
+    body = _text(text)
+    return f'<font color="{color}">{body}</font>' if color else body
+
+
+class _Html(str):
+    """An HTML-like label whose text parts were all escaped by ``_text``."""
+
+
+def _attrs(**kw) -> str:
+    """A DOT attribute list; plain values are quoted, ``_Html`` labels go in as `<...>`."""
+    parts = []
+    for key, value in kw.items():
+        if value is None:
+            continue
+        if isinstance(value, _Html):
+            parts.append(f"{key}=<{value}>")
+        else:
+            text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+            parts.append(f'{key}="{text}"')
+    return "[" + ", ".join(parts) + "]"
+
+
+# --- reading the engine result -------------------------------------------------
+
+def _read_result(d, max_nodes: int):
+    """The nodes (by id), edges and output node id of a result dict, checked for drawing.
+
+    Ids become parts of DOT names and SVG ids, so they must be plain integers.
+    """
+    try:
+        nodes = {}
+        for n in d["nodes"]:
+            nid = n["id"]
+            if isinstance(nid, bool) or not isinstance(nid, int):
+                raise RenderError(f"cannot draw: node id {nid!r} is not an integer")
+            nodes[nid] = n
+        if len(nodes) > max_nodes:
+            raise RenderError(
+                f"The graph has {len(nodes)} nodes, more than the {max_nodes} that can "
+                f"be drawn; use a smaller program to see its picture.")
+        edges = []
+        for e in d["edges"]:
+            eid, src, dst = e["id"], e["source"], e["target"]
+            if isinstance(eid, bool) or not isinstance(eid, int):
+                raise RenderError(f"cannot draw: edge id {eid!r} is not an integer")
+            if src not in nodes or dst not in nodes:
+                raise RenderError(f"cannot draw: edge {eid} joins unknown nodes")
+            edges.append(e)
+        out = d["output"]["node"]
+        if out not in nodes:
+            raise RenderError(f"cannot draw: the output node {out!r} is unknown")
+    except (KeyError, TypeError) as err:
+        raise RenderError(f"cannot draw: the result is malformed ({err!r})") from None
+    edges.sort(key=lambda e: (e["target"], e.get("slot", 0), e["id"]))
+    return nodes, edges, out
+
+
+def _const_text(node) -> str:
+    """How a constant is written: its program text (`1`, `pi`), or its value if that is long."""
+    text = node.get("symbol")
+    if not text or len(text) > MAX_CONST_TEXT:
+        text = format_value(node.get("value"))
+    return text
+
+
+def _folds(nodes, edges, fold_constants: bool):
+    """Which edges and nodes disappear into a gate, and every gate's label.
+
+    A binary op with exactly one constant operand becomes a unary gate that
+    names the constant (`+1`, `*2`, `1/x`, `**2`, `max 0`).  A signed number
+    (`x * -1` parses as `x * neg(1)`) counts as one constant.  Ops on constants
+    only (`2 * 3`, `exp(-1)`) keep their constants as small inputs.
+
+    Returns (folded edge ids, hidden op node ids, {op node id: label}).
+    """
+    ins, outs = {}, {}
+    for e in edges:
+        ins.setdefault(e["target"], []).append(e)
+        outs.setdefault(e["source"], []).append(e)
+
+    def constant_text(nid):
+        node = nodes[nid]
+        if node.get("kind") == "const":
+            return _const_text(node)
+        operand = ins.get(nid, [])
+        if (node.get("op") in ("neg", "pos") and len(operand) == 1
+                and len(outs.get(nid, [])) == 1
+                and nodes[operand[0]["source"]].get("kind") == "const"):
+            text = _const_text(nodes[operand[0]["source"]])
+            return "-" + text if node["op"] == "neg" else text
+        return None
+
+    folded, hidden, labels = set(), set(), {}
+    for nid, node in nodes.items():
+        if node.get("kind") != "op":
+            continue
+        op = node.get("op")
+        symbol = node.get("symbol") or op or "?"
+        labels[nid] = GATE_TEXT.get(op, symbol)
+        operands = ins.get(nid, [])
+        consts = [(e, t) for e in operands if (t := constant_text(e["source"])) is not None]
+        if not (fold_constants and len(operands) == 2 and len(consts) == 1):
+            continue
+        c, ctext = consts[0]
+        if symbol.isalnum():                     # max, min, dot ...
+            labels[nid] = f"{symbol} {ctext}"
+        elif c.get("slot", 0) == 1 or op in COMMUTATIVE:
+            labels[nid] = f"{symbol}{ctext}"     # x/2 -> /2, 1+x -> +1
+        else:
+            labels[nid] = f"{ctext}{symbol}x"    # 1/x, 2**x, 1-x
+        folded.add(c["id"])
+        if nodes[c["source"]].get("kind") == "op":   # the sign of a signed number
+            hidden.add(c["source"])
+            folded.update(e["id"] for e in ins[c["source"]])
+    return folded, hidden, labels
+
+
+# --- DOT -----------------------------------------------------------------------
+
+def _wire_node(key, name_cell, value, grad, precision, nonfinite) -> _Html:
+    """The table that draws one wire: optional name, value over the line, gradient under it."""
+    line_style = ' style="dashed"' if nonfinite else ""
+    line_color = f' color="{NONFINITE_COLOR}"' if nonfinite else ""
+    name_td = empty_td = ""
+    if name_cell is not None:
+        nid, name = name_cell
+        # (a 4-pixel spacer keeps the name off its value, "x -2" as in the figure)
+        name_td = (f'<td port="name" id="name-node-{nid}" href="#" align="right" '
+                   f'cellpadding="1">{_font(name)}</td><td width="4"></td>')
+        empty_td = '<td colspan="2"></td>'
+    value_td = (f'<td id="value-edge-{key}" href="#" align="left" cellpadding="1">'
+                f'{_font(format_value(value, precision), VALUE_COLOR)}</td>')
+    grad_td = (f'<td id="grad-edge-{key}" href="#" align="left" cellpadding="1">'
+               f'{_font(format_value(grad, precision), GRAD_COLOR)}</td>')
+    # The empty 1-pixel cell's top border is the wire; min width keeps short
+    # numbers on a visible stretch of line, as in the figure.
+    line_td = (f'<td port="line" sides="T" border="1" height="1" width="44" '
+               f'cellpadding="0"{line_style}{line_color}></td>')
+    return _Html('<table border="0" cellborder="0" cellspacing="0" cellpadding="0">'
+                 f"<tr>{name_td}{value_td}</tr>"
+                 f"<tr>{empty_td}{line_td}</tr>"
+                 f"<tr>{empty_td}{grad_td}</tr></table>")
+
+
+def _name_node(nid, name, total, precision) -> _Html:
+    """Where a fanned-out value starts: its name over a short line, its total gradient under it.
+
+    The wires of each use leave from the line's right end, so the picture shows
+    one value splitting into several wires whose gradients add up to the total.
+    """
+    name_td = (f'<td id="name-node-{nid}" href="#" align="left" cellpadding="1">'
+               f'{_font(name)}</td>' if name is not None else '<td></td>')
+    total_td = (f'<td id="total-node-{nid}" href="#" align="left" cellpadding="1">'
+                f'{_font(format_value(total, precision), GRAD_COLOR)}</td>')
+    line_td = '<td port="line" sides="T" border="1" height="1" width="30" cellpadding="0"></td>'
+    return _Html('<table border="0" cellborder="0" cellspacing="0" cellpadding="0">'
+                 f"<tr>{name_td}</tr><tr>{line_td}</tr><tr>{total_td}</tr></table>")
+
+
+def to_dot(d: dict, precision: int = 2, fold_constants: bool = True,
+           max_nodes: int = DEFAULT_MAX_NODES) -> str:
+    """The DOT source of the circuit picture of an engine result dict.
+
+    ``precision`` is the number of decimals on the wires; ``fold_constants``
+    draws `1 + x` as a `+1` gate instead of giving the 1 its own wire;
+    ``max_nodes`` refuses graphs too large to lay out in reasonable time.
+    """
+    if isinstance(precision, bool) or not isinstance(precision, int) \
+            or not 0 <= precision <= MAX_PRECISION:
+        raise RenderError(f"precision must be a whole number from 0 to {MAX_PRECISION}")
+    nodes, edges, out = _read_result(d, max_nodes)
+    folded, hidden, gate_labels = _folds(nodes, edges, fold_constants)
+
+    # Every value's wires: one per use (x*x has two), plus the output's own.
+    wires: dict[int, list] = {nid: [] for nid in nodes}
+    for e in edges:
+        if e["id"] not in folded:
+            wires[e["source"]].append(e)
+    out_node = nodes[out]
+    wires[out].append({"id": "out", "source": out, "target": None,
+                       "value": d["output"].get("value", out_node.get("value")),
+                       "grad": out_node.get("grad", 1.0)})
+
+    lines = [
+        "digraph circuit {",
+        "  graph " + _attrs(rankdir="LR", splines="line", nodesep="0.12", ranksep="0.22",
+                            fontname=FONT, bgcolor="white", pad="0.15", newrank="true",
+                            # keep operands in slot order, top to bottom (w0 above x0)
+                            ordering="in"),
+        "  node " + _attrs(fontname=FONT, fontsize="11", shape="plaintext", margin="0"),
+        "  edge " + _attrs(fontname=FONT, fontsize="11", arrowsize="0.45", penwidth="0.8",
+                           arrowhead="none"),
+    ]
+    leaf_starts = []   # drawn at the left edge, like x, y, z in the figure
+
+    for nid in sorted(nodes):
+        node, its_wires = nodes[nid], wires[nid]
+        kind = node.get("kind")
+        if nid in hidden or (kind == "const" and not its_wires):
+            continue   # folded into every gate that uses it
+        name = _display_name(node, d["output"] if nid == out else None)
+
+        start = None   # where this value's wires begin: its gate, or its own label
+        if kind == "op":
+            label = gate_labels[nid]
+            lines.append(f"  g{nid} " + _attrs(
+                label=_Html(_text(label)), shape="circle", width="0.36", margin="0.02",
+                fontsize="12" if len(label) <= 3 else "10",
+                id=f"node-{nid}", **{"class": "gate"}))
+            start = f"g{nid}"
+
+        # With one wire the name rides on it (x -2.00).  A value used several
+        # times gets a label of its own with the total gradient under it (the
+        # sum of its wires'), and its wires fan out from there.  An unused input
+        # has nothing but that label.
+        own_label = len(its_wires) > 1 or (kind != "op" and not its_wires)
+        if own_label:
+            lines.append(f"  n{nid} " + _attrs(
+                label=_name_node(nid, name, node.get("grad"), precision),
+                id=f"start-node-{nid}", **{"class": f"start {kind}"}))
+            if start is None:
+                leaf_starts.append(f"n{nid}")
+            else:
+                lines.append(f"  {start} -> n{nid}:line:w " + _attrs(
+                    arrowhead="normal", weight="8", id=f"tail-node-{nid}",
+                    **{"class": f"wire-tail of-node-{nid}"}))
+            start = f"n{nid}:line:e"
+
+        for e in its_wires:
+            key = e["id"]
+            bad = _nonfinite(e.get("value"), e.get("grad"))
+            classes = f"of-edge-{key}" + (" nonfinite" if bad else "")
+            dashed = {"style": "dashed", "color": NONFINITE_COLOR} if bad else {}
+            name_cell = (nid, name) if (not own_label and name is not None) else None
+            lines.append(f"  w{key} " + _attrs(
+                label=_wire_node(key, name_cell, e.get("value"), e.get("grad"), precision, bad),
+                id=f"edge-{key}", **{"class": f"wire {classes}"}))
+            if start is None:
+                leaf_starts.append(f"w{key}")
+            else:
+                head = f"w{key}:name:w" if name_cell else f"w{key}:line:w"
+                lines.append(f"  {start} -> {head} " + _attrs(
+                    arrowhead="normal" if start.startswith("g") else "none",
+                    # heavy, so a value is written next to the gate that makes it
+                    # and the long stretch, if any, runs into the consumer
+                    weight="8", id=f"tail-edge-{key}", **{"class": f"wire-tail {classes}"},
+                    **dashed))
+            if e["target"] is not None:
+                lines.append(f"  w{key}:line:e -> g{e['target']} " + _attrs(
+                    arrowhead="normal", id=f"head-edge-{key}",
+                    **{"class": f"wire-head {classes}"}, **dashed))
+
+    if leaf_starts:
+        # Inputs line up at the left, so a late input (z) reaches its gate on a
+        # long wire instead of floating in the middle.
+        lines.append("  { rank=min; " + "; ".join(leaf_starts) + "; }")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _display_name(node, output) -> str | None:
+    """The black text at the start of a node's wire: input name, number, or assigned name.
+
+    ``output`` is the result's output entry when the node is the output: an
+    unnamed output is called by the trace's name for it (`f`).
+    """
+    kind = node.get("kind")
+    if kind == "const":
+        return _const_text(node)
+    name = node.get("name")
+    if kind == "input" and name is None:
+        name = node.get("symbol", "?")
+    if name is None and output is not None:
+        name = output.get("label")
+    return name
+
+
+# --- running dot ---------------------------------------------------------------
+
+def _run_dot(source: str, fmt: str, timeout: float) -> bytes:
+    """Lay out ``source`` with `dot -T<fmt>`; RenderError when dot is missing, slow or failing."""
+    try:
+        proc = subprocess.run([DOT_COMMAND, f"-T{fmt}"], input=source.encode("utf-8"),
+                              capture_output=True, timeout=timeout, check=False)
+    except FileNotFoundError:
+        raise RenderError("Graphviz's `dot` program is not installed; install it with "
+                          "`apt-get install graphviz`") from None
+    except subprocess.TimeoutExpired:
+        # subprocess.run has already killed dot.
+        raise RenderError(f"Drawing the graph took longer than {timeout:g} seconds "
+                          f"and was stopped; try a smaller program.") from None
+    except OSError as err:
+        raise RenderError(f"Graphviz's `dot` program could not be run: {err}") from None
+    if proc.returncode != 0:
+        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RenderError("Graphviz's `dot` failed to draw the graph"
+                          + (f": {detail[-1]}" if detail else "."))
+    return proc.stdout
+
+
+def _finish_svg(svg: bytes) -> str:
+    """dot's SVG with the table cells' `<g id="a_X"><a>...</a></g>` made into `<g id="X" class=...>`.
+
+    The links only existed to make Graphviz emit the ids; clicking them would
+    jump the page, so they go.  Graphviz's `<title>`s name our internal DOT
+    nodes (`w3`, `g2`) and would pop up as tooltips, so they go too.  The XML
+    prolog and DOCTYPE are dropped so the result can be inlined into HTML.
+    """
+    ET.register_namespace("", _SVG_NS)
+    ET.register_namespace("xlink", _XLINK_NS)
+    try:
+        root = ET.fromstring(svg)
+    except ET.ParseError as err:
+        raise RenderError(f"Graphviz's `dot` wrote an unreadable SVG ({err})") from None
+    g_tag, a_tag, title_tag = f"{{{_SVG_NS}}}g", f"{{{_SVG_NS}}}a", f"{{{_SVG_NS}}}title"
+    for g in root.iter(g_tag):
+        for title in g.findall(title_tag):
+            g.remove(title)
+        gid = g.get("id", "")
+        real = gid[2:] if gid.startswith("a_") else gid
+        cls = next((c for p, c in _CELL_CLASSES.items() if real.startswith(p)), None)
+        if cls is None:
+            continue
+        g.set("id", real)
+        g.set("class", cls)
+        for a in [child for child in g if child.tag == a_tag]:
+            at = list(g).index(a)
+            g.remove(a)
+            g[at:at] = list(a)
+    return ET.tostring(root, encoding="unicode")
+
+
+@functools.lru_cache(maxsize=128)
+def _render_cached(source: str, fmt: str, timeout: float):
+    """The rendered picture of one DOT source, computed once (lru_cache is thread-safe)."""
+    data = _run_dot(source, fmt, timeout)
+    return _finish_svg(data) if fmt == "svg" else data
+
+
+def clear_cache() -> None:
+    """Forget every rendered picture (for tests, or after changing DOT_COMMAND)."""
+    _render_cached.cache_clear()
+
+
+def to_svg(d: dict, precision: int = 2, fold_constants: bool = True,
+           timeout: float = DEFAULT_TIMEOUT, max_nodes: int = DEFAULT_MAX_NODES) -> str:
+    """The circuit as an SVG string with stable ids (see the contract), ready to inline."""
+    source = to_dot(d, precision=precision, fold_constants=fold_constants, max_nodes=max_nodes)
+    return _render_cached(source, "svg", float(timeout))
+
+
+def to_png(d: dict, precision: int = 2, fold_constants: bool = True,
+           timeout: float = DEFAULT_TIMEOUT, max_nodes: int = DEFAULT_MAX_NODES) -> bytes:
+    """The circuit as PNG bytes (for the docs, or a download)."""
+    source = to_dot(d, precision=precision, fold_constants=fold_constants, max_nodes=max_nodes)
+    return _render_cached(source, "png", float(timeout))
