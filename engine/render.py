@@ -40,6 +40,9 @@ import subprocess
 import unicodedata
 import xml.etree.ElementTree as ET
 
+import graphviz
+from graphviz.backend import execute as graphviz_execute
+
 from .errors import EngineError
 
 __all__ = ["RenderError", "to_dot", "to_svg", "to_png", "format_number",
@@ -457,23 +460,28 @@ def _display_name(node, output) -> str | None:
 # --- running dot ---------------------------------------------------------------
 
 def _run_dot(source: str, fmt: str, timeout: float) -> bytes:
-    """Lay out ``source`` with `dot -T<fmt>`; RenderError when dot is missing, slow or failing."""
+    """Lay out ``source`` with `dot -T<fmt>`; RenderError when dot is missing, slow or failing.
+
+    The graphviz package runs dot; its ``pipe()`` has no time limit, so we call the
+    runner underneath it, which hands ``timeout`` on to ``subprocess.run`` (and
+    that kills dot when the time is up).
+    """
+    cmd = [DOT_COMMAND, f"-T{fmt}"]
     try:
-        proc = subprocess.run([DOT_COMMAND, f"-T{fmt}"], input=source.encode("utf-8"),
-                              capture_output=True, timeout=timeout, check=False)
-    except FileNotFoundError:
+        proc = graphviz_execute.run_check(cmd, input=source.encode("utf-8"),
+                                          capture_output=True, timeout=timeout, quiet=True)
+    except graphviz.ExecutableNotFound:
         raise RenderError("Graphviz's `dot` program is not installed; install it with "
                           "`apt-get install graphviz`") from None
     except subprocess.TimeoutExpired:
-        # subprocess.run has already killed dot.
         raise RenderError(f"Drawing the graph took longer than {timeout:g} seconds "
                           f"and was stopped; try a smaller program.") from None
+    except graphviz.CalledProcessError as err:
+        detail = (err.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        raise RenderError("Graphviz's `dot` failed to draw the graph"
+                          + (f": {detail[-1]}" if detail else ".")) from None
     except OSError as err:
         raise RenderError(f"Graphviz's `dot` program could not be run: {err}") from None
-    if proc.returncode != 0:
-        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RenderError("Graphviz's `dot` failed to draw the graph"
-                          + (f": {detail[-1]}" if detail else "."))
     return proc.stdout
 
 

@@ -1,0 +1,572 @@
+"""Tests for engine.render: the circuit picture, its SVG ids, and running `dot` safely.
+
+The SVG is parsed with xml.etree and every number is checked on the wire it
+belongs to, found by the contract's ids (value-edge-<edge id> ...).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import shutil
+import stat
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+import engine
+from engine import render
+from engine.errors import EngineError
+from engine.render import RenderError, format_number, format_value
+
+SVG = "{http://www.w3.org/2000/svg}"
+FIXTURES = Path(__file__).parent / "fixtures"
+NEEDS_DOT = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` not installed")
+
+CIRCUIT = ("q = x + y; f = q * z", {"x": -2, "y": 5, "z": -4})
+NEURON = ("f = 1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))",
+          {"w0": 2, "x0": -1, "w1": -3, "x1": -2, "w2": -3})
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Every test starts with an empty render cache, so it really runs `dot`."""
+    render.clear_cache()
+    yield
+    render.clear_cache()
+
+
+def evaluate(program, values):
+    return engine.evaluate(program, values).to_dict()
+
+
+def fixture(name):
+    """A hand-built result dict (tests/fixtures), independent of the engine."""
+    return json.loads((FIXTURES / f"{name}.json").read_text())
+
+
+def circuit_dict(source):
+    return fixture("circuit") if source == "fixture" else evaluate(*CIRCUIT)
+
+
+def neuron_dict(source):
+    return fixture("neuron") if source == "fixture" else evaluate(*NEURON)
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)
+
+
+def by_id(root: ET.Element) -> dict[str, ET.Element]:
+    """Every element with an id; fails if an id occurs twice."""
+    found: dict[str, ET.Element] = {}
+    for el in root.iter():
+        i = el.get("id")
+        if i is not None:
+            assert i not in found, f"id {i!r} occurs twice"
+            found[i] = el
+    return found
+
+
+def text_of(el: ET.Element) -> str:
+    return "".join(t.text or "" for t in el.iter(f"{SVG}text"))
+
+
+def classes(el: ET.Element) -> set[str]:
+    return set(el.get("class", "").split())
+
+
+def edge_between(d, source_name, target_id):
+    """The id of the edge from the node named ``source_name`` into node ``target_id``."""
+    src = next(n["id"] for n in d["nodes"] if n["name"] == source_name)
+    (e,) = [e for e in d["edges"] if e["source"] == src and e["target"] == target_id]
+    return e["id"]
+
+
+def wire_numbers(ids, key):
+    """(green value text, red gradient text) of wire ``key``."""
+    return text_of(ids[f"value-edge-{key}"]), text_of(ids[f"grad-edge-{key}"])
+
+
+def op_ids(d, op=None):
+    return [n["id"] for n in d["nodes"] if n["kind"] == "op" and (op is None or n["op"] == op)]
+
+
+# --- the two figures --------------------------------------------------------------
+
+@NEEDS_DOT
+@pytest.mark.parametrize("source", ["engine", "fixture"])
+def test_circuit_numbers_sit_on_their_wires(source):
+    d = circuit_dict(source)
+    ids = by_id(parse(render.to_svg(d)))
+    add, mul = op_ids(d, "add")[0], op_ids(d, "mul")[0]
+    assert wire_numbers(ids, edge_between(d, "x", add)) == ("-2.00", "-4.00")
+    assert wire_numbers(ids, edge_between(d, "y", add)) == ("5.00", "-4.00")
+    assert wire_numbers(ids, edge_between(d, "q", mul)) == ("3.00", "-4.00")
+    assert wire_numbers(ids, edge_between(d, "z", mul)) == ("-4.00", "3.00")
+    assert wire_numbers(ids, "out") == ("-12.00", "1.00")
+    # all green labels and all red labels, nothing else
+    greens = sorted(text_of(el) for i, el in ids.items() if i.startswith("value-"))
+    reds = sorted(text_of(el) for i, el in ids.items() if i.startswith("grad-"))
+    assert greens == sorted(["-2.00", "5.00", "-4.00", "3.00", "-12.00"])
+    assert reds == sorted(["-4.00", "-4.00", "3.00", "-4.00", "1.00"])
+    # names at the start of their wires, gates with their operation
+    names = {text_of(el) for i, el in ids.items() if i.startswith("name-node-")}
+    assert names == {"x", "y", "z", "q", "f"}
+    assert text_of(ids[f"node-{add}"]) == "+" and text_of(ids[f"node-{mul}"]) == "*"
+    # the value label is above its wire's line and the gradient below
+    for key in [e["id"] for e in d["edges"]] + ["out"]:
+        wire = ids[f"edge-{key}"]
+        (line,) = wire.findall(f"{SVG}polyline")
+        line_y = float(line.get("points").split()[0].split(",")[1])
+        value_y = float(ids[f"value-edge-{key}"].find(f"{SVG}text").get("y"))
+        grad_y = float(ids[f"grad-edge-{key}"].find(f"{SVG}text").get("y"))
+        assert value_y < line_y < grad_y, key   # SVG y grows downwards
+
+
+@NEEDS_DOT
+@pytest.mark.parametrize("source", ["engine", "fixture"])
+def test_circuit_ids_and_classes_are_exactly_the_contract(source):
+    d = circuit_dict(source)
+    root = parse(render.to_svg(d))
+    ids = by_id(root)   # also asserts every id is unique
+    expected = {f"node-{i}": "gate" for i in op_ids(d)}
+    for key in [e["id"] for e in d["edges"]] + ["out"]:
+        expected.update({f"edge-{key}": "wire", f"value-edge-{key}": "value",
+                         f"grad-edge-{key}": "grad"})
+    expected.update({f"name-node-{n['id']}": "name" for n in d["nodes"]})
+    for i, cls in expected.items():
+        assert i in ids, i
+        assert cls in classes(ids[i]), (i, ids[i].get("class"))
+    # the SVG is inline-ready: no links left over from the id trick, no tooltips
+    assert root.find(f".//{SVG}a") is None
+    assert root.find(f".//{SVG}title") is None
+
+
+@NEEDS_DOT
+@pytest.mark.parametrize("source", ["engine", "fixture"])
+def test_neuron_gates_and_numbers_match_the_figure(source):
+    d = neuron_dict(source)
+    ids = by_id(parse(render.to_svg(d)))
+    gates = [text_of(ids[f"node-{i}"]) for i in op_ids(d)]
+    assert gates == ["*", "*", "+", "+", "*-1", "exp", "+1", "1/x"]
+
+    nodes = {n["id"]: n for n in d["nodes"]}
+    inputs = {nodes[e["source"]]["name"]: wire_numbers(ids, e["id"])
+              for e in d["edges"] if nodes[e["source"]]["kind"] == "input"}
+    assert inputs == {"w0": ("2.00", "-0.20"), "x0": ("-1.00", "0.39"),
+                      "w1": ("-3.00", "-0.39"), "x1": ("-2.00", "-0.59"),
+                      "w2": ("-3.00", "0.20")}
+    # the wire leaving each gate, in gate order: w0*x0, w1*x1, sum, +w2, *-1, exp, +1
+    out_of = {e["source"]: e["id"] for e in d["edges"]}
+    gate_wires = [wire_numbers(ids, out_of[i]) for i in op_ids(d)[:-1]]
+    assert gate_wires == [("-2.00", "0.20"), ("6.00", "0.20"), ("4.00", "0.20"),
+                          ("1.00", "0.20"), ("-1.00", "-0.20"), ("0.37", "-0.53"),
+                          ("1.37", "-0.53")]
+    assert wire_numbers(ids, "out") == ("0.73", "1.00")
+    assert text_of(ids[f"name-node-{d['output']['node']}"]) == "f"
+
+
+def line_of(ids, key):
+    """(left x, y) of wire ``key``'s line."""
+    (line,) = ids[f"edge-{key}"].findall(f"{SVG}polyline")
+    points = [tuple(map(float, p.split(","))) for p in line.get("points").split()]
+    return min(x for x, _ in points), points[0][1]
+
+
+@NEEDS_DOT
+def test_neuron_layout_reads_like_the_figure():
+    """Inputs start at the left edge in the figure's order, top to bottom; output at the right."""
+    d = evaluate(*NEURON)
+    ids = by_id(parse(render.to_svg(d)))
+    nodes = {n["id"]: n for n in d["nodes"]}
+    starts = {nodes[e["source"]]["name"]: line_of(ids, e["id"])
+              for e in d["edges"] if nodes[e["source"]]["kind"] == "input"}
+    order = ["w0", "x0", "w1", "x1", "w2"]
+    ys = [starts[name][1] for name in order]
+    assert ys == sorted(ys) and len(set(ys)) == 5
+    lefts = [starts[name][0] for name in order]
+    assert max(lefts) - min(lefts) < 4   # one left column (names differ in width)
+    out_x = line_of(ids, "out")[0]
+    assert all(line_of(ids, e["id"])[0] < out_x for e in d["edges"] if f"edge-{e['id']}" in ids)
+
+
+@NEEDS_DOT
+@pytest.mark.parametrize("source", ["engine", "fixture"])
+def test_folded_constants_leave_no_trace(source):
+    d = neuron_dict(source)
+    ids = by_id(parse(render.to_svg(d)))
+    consts = {n["id"] for n in d["nodes"] if n["kind"] == "const"}
+    assert len(consts) == 2
+    const_edges = [e["id"] for e in d["edges"] if e["source"] in consts]
+    for c in consts:
+        assert f"name-node-{c}" not in ids and f"node-{c}" not in ids
+    for k in const_edges:
+        assert not any(i.endswith(f"edge-{k}") for i in ids), k
+    # 14 edges, 2 folded: 12 wires plus the output's
+    assert len([i for i in ids if re.fullmatch(r"edge-(\d+|out)", i)]) == 13
+
+
+@NEEDS_DOT
+def test_fold_constants_false_draws_constants_as_wires():
+    d = evaluate(*NEURON)
+    ids = by_id(parse(render.to_svg(d, fold_constants=False)))
+    gates = [text_of(ids[f"node-{i}"]) for i in op_ids(d)]
+    assert gates == ["*", "*", "+", "+", "*-1", "exp", "+", "/"]
+    consts = [n for n in d["nodes"] if n["kind"] == "const"]
+    for c in consts:
+        assert text_of(ids[f"name-node-{c['id']}"]) == "1"
+        (e,) = [e for e in d["edges"] if e["source"] == c["id"]]
+        assert text_of(ids[f"value-edge-{e['id']}"]) == "1.00"
+    numer = next(e for e in d["edges"] if e["target"] == op_ids(d, "div")[0] and e["slot"] == 0)
+    assert wire_numbers(ids, numer["id"]) == ("1.00", "0.73")   # d(1/x)/d(numerator) = 1/x
+
+
+def gate_labels(program, values, **kw):
+    d = evaluate(program, values)
+    dot = render.to_dot(d, **kw)
+    labels = re.findall(r'g\d+ \[label=<([^>]*)>', dot)
+    return labels, dot, d
+
+
+@pytest.mark.parametrize("program, label", [
+    ("2 * x", "*2"), ("x * 2", "*2"), ("x / 2", "/2"), ("1 / x", "1/x"),
+    ("x ** 2", "**2"), ("x - 1", "-1"), ("1 - x", "1-x"), ("1 + x", "+1"), ("x + 1", "+1"),
+    ("x * -1", "*-1"), ("-x", "*-1"), ("max(x, 0)", "max 0"), ("2 ** x", "2**x"),
+])
+def test_constant_folding_labels(program, label):
+    labels, dot, d = gate_labels(program, {"x": 3})
+    assert labels == [render._text(label)]
+    # the constant has no wire: only x's wire and the output's are drawn
+    nodes = {n["id"]: n for n in d["nodes"]}
+    x_wires = [str(e["id"]) for e in d["edges"] if nodes[e["source"]]["kind"] == "input"]
+    assert len(x_wires) == 1
+    assert sorted(re.findall(r'id="edge-(\w+)"', dot)) == sorted(x_wires + ["out"])
+    assert dot.count('class="wire ') == 2
+
+
+def test_constant_only_ops_keep_their_constants_as_inputs():
+    labels, dot, d = gate_labels("2 * 3", {})
+    assert labels == ["*"]
+    for n in d["nodes"]:
+        if n["kind"] == "const":
+            assert f'id="name-node-{n["id"]}"' in dot
+    assert dot.count('class="wire ') == 3   # 2 and 3 as inputs, plus the output
+
+
+# --- fan-out ------------------------------------------------------------------------
+
+@NEEDS_DOT
+def test_fan_out_draws_a_wire_per_use_and_the_total():
+    d = evaluate("x * x", {"x": 3})
+    ids = by_id(parse(render.to_svg(d)))
+    x_edges = [e["id"] for e in d["edges"] if e["source"] == 0]
+    assert len(x_edges) == 2
+    for k in x_edges:
+        assert wire_numbers(ids, k) == ("3.00", "3.00")
+        assert "wire" in classes(ids[f"edge-{k}"])
+    assert text_of(ids["name-node-0"]) == "x"
+    assert text_of(ids["total-node-0"]) == "6.00"
+    assert "total" in classes(ids["total-node-0"])
+    assert wire_numbers(ids, "out") == ("9.00", "1.00")
+    assert text_of(ids["name-node-1"]) == "f"   # an unnamed output takes the trace's name
+
+
+@NEEDS_DOT
+def test_fan_out_of_an_intermediate_shows_its_total():
+    d = evaluate("q = x + 1; f = q * q", {"x": 2})   # q = 3, df/dq = 2q = 6
+    q = next(n["id"] for n in d["nodes"] if n["name"] == "q")
+    ids = by_id(parse(render.to_svg(d)))
+    assert text_of(ids[f"name-node-{q}"]) == "q"
+    assert text_of(ids[f"total-node-{q}"]) == "6.00"
+    q_edges = [e["id"] for e in d["edges"] if e["source"] == q]
+    assert [wire_numbers(ids, k) for k in q_edges] == [("3.00", "3.00")] * 2
+
+
+# --- numbers ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, precision, text", [
+    (-2, 2, "-2.00"), (0.7310585786, 2, "0.73"), (0.7310585786, 4, "0.7311"),
+    (-12, 0, "-12"), (0, 2, "0.00"), (-0.0, 2, "0.00"), (99999.994, 2, "99999.99"),
+    (123456, 2, "1.23e+05"), (-1e5, 2, "-1.00e+05"), (0.001, 2, "1.00e-03"),
+    (0.001, 3, "0.001"), (0.0099, 2, "9.90e-03"), (0.01, 2, "0.01"),
+    ("Infinity", 2, "inf"), ("-Infinity", 2, "-inf"), ("NaN", 2, "nan"),
+    (float("inf"), 2, "inf"), (float("nan"), 2, "nan"),
+])
+def test_format_number(value, precision, text):
+    assert format_number(value, precision) == text
+
+
+def test_format_value_arrays():
+    assert format_value([2, -3]) == "[2.00, -3.00]"
+    assert format_value([[1, 2], [3, 4]]) == "[[1.00, 2.00], [3.00, 4.00]]"
+    big = [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]
+    assert format_value(big) == "(3,4) [1.00, 2.00, 3.00, …]"
+    assert format_value(list(range(10)), 1) == "(10) [0.0, 1.0, 2.0, …]"
+    assert format_value([1, "NaN"]) == "[1.00, nan]"
+
+
+@NEEDS_DOT
+def test_precision_option_reaches_every_label():
+    d = evaluate(*NEURON)
+    ids = by_id(parse(render.to_svg(d, precision=4)))
+    assert wire_numbers(ids, "out") == ("0.7311", "1.0000")
+    x0 = edge_between(d, "x0", op_ids(d, "mul")[0])
+    assert wire_numbers(ids, x0) == ("-1.0000", "0.3932")
+    ids = by_id(parse(render.to_svg(evaluate(*CIRCUIT), precision=0)))
+    assert wire_numbers(ids, "out") == ("-12", "1")
+
+
+@pytest.mark.parametrize("precision", [-1, 13, 2.5, True, "2"])
+def test_bad_precision_is_refused(precision):
+    with pytest.raises(RenderError, match="precision"):
+        render.to_dot(evaluate(*CIRCUIT), precision=precision)
+
+
+@NEEDS_DOT
+def test_large_and_tiny_numbers_switch_to_scientific_notation():
+    d = evaluate("x * 1000000 + y", {"x": 0.5, "y": 0.0001})
+    ids = by_id(parse(render.to_svg(d)))
+    assert text_of(ids["value-edge-out"]) == "5.00e+05"
+    y = next(n["id"] for n in d["nodes"] if n["name"] == "y")
+    (ey,) = [e["id"] for e in d["edges"] if e["source"] == y]
+    assert wire_numbers(ids, ey) == ("1.00e-04", "1.00")
+
+
+@NEEDS_DOT
+def test_arrays_show_shape_and_preview():
+    d = evaluate("sum(W * 2)", {"W": [[1, 2, 3, 4], [5, 6, 7, 8], [1, 1, 1, 1]]})
+    ids = by_id(parse(render.to_svg(d)))
+    w = next(n["id"] for n in d["nodes"] if n["name"] == "W")
+    (ew,) = [e["id"] for e in d["edges"] if e["source"] == w]
+    assert wire_numbers(ids, ew) == ("(3,4) [1.00, 2.00, 3.00, …]",
+                                     "(3,4) [2.00, 2.00, 2.00, …]")
+    assert wire_numbers(ids, "out") == ("80.00", "1.00")
+
+
+@NEEDS_DOT
+def test_nonfinite_wires_are_marked():
+    d = evaluate("x / y", {"x": 1, "y": 0})
+    root = parse(render.to_svg(d))
+    ids = by_id(root)
+    ex, ey = (e["id"] for e in sorted(d["edges"], key=lambda e: e["slot"]))
+    assert wire_numbers(ids, ex) == ("1.00", "inf")
+    assert wire_numbers(ids, ey) == ("0.00", "-inf")
+    assert wire_numbers(ids, "out") == ("inf", "1.00")
+    for key in (ex, ey, "out"):
+        assert "nonfinite" in classes(ids[f"edge-{key}"])
+        # the wire's line is dashed
+        assert ids[f"edge-{key}"].find(f"{SVG}polyline").get("stroke-dasharray")
+    for key in (ex, ey):
+        path = ids[f"head-edge-{key}"].find(f"{SVG}path")
+        assert path.get("stroke-dasharray")
+    finite = evaluate(*CIRCUIT)
+    assert "nonfinite" not in render.to_svg(finite)
+
+    d = evaluate("log(x)", {"x": -1})
+    ids = by_id(parse(render.to_svg(d)))
+    assert text_of(ids["value-edge-out"]) == "nan"
+    assert "nonfinite" in classes(ids["edge-out"])
+    assert "nonfinite" not in classes(ids["edge-0"])
+
+
+# --- escaping -----------------------------------------------------------------------
+
+EVIL = ['"];evil[label="x', "<script>alert(1)</script>", "&amp;", "a\\b", "{", "}",
+        "line\nbreak", "\\N\\G", "]]>"]
+
+
+def evil_dict():
+    """x_i inputs with hostile names, summed pairwise; hostile op symbol and const text."""
+    nodes, edges = [], []
+    def add_node(kind, op, symbol, name, value, grad, inputs):
+        nodes.append({"id": len(nodes), "kind": kind, "op": op, "symbol": symbol, "name": name,
+                      "value": value, "grad": grad, "shape": [], "inputs": inputs,
+                      "span": [0, 0], "text": ""})
+        for slot, src in enumerate(inputs):
+            edges.append({"id": len(edges), "source": src, "target": len(nodes) - 1,
+                          "slot": slot, "value": nodes[src]["value"], "grad": 1.0})
+        return len(nodes) - 1
+    acc = add_node("input", None, EVIL[0], EVIL[0], 1.0, 1.0, [])
+    for name in EVIL[1:]:
+        x = add_node("input", None, name, name, 1.0, 1.0, [])
+        acc = add_node("op", "add", "+", None, nodes[acc]["value"] + 1.0, 1.0, [acc, x])
+    c = add_node("const", None, '"<&>\\', None, 2.0, 0.0, [])
+    acc = add_node("op", "max", "<b>\\N", "out<>&\"", 11.0, 1.0, [acc, c])
+    return {"output": {"node": acc, "value": 11.0, "name": nodes[acc]["name"], "label": "f"},
+            "gradients": {}, "nodes": nodes, "edges": edges, "steps": [], "warnings": []}
+
+
+def test_hostile_names_cannot_break_out_of_dot_labels():
+    dot = render.to_dot(evil_dict())
+    # every statement is one of ours: no injected node or attribute list
+    statements = [ln.strip() for ln in dot.splitlines()[4:-1]]
+    for st in statements:
+        assert re.match(r"^(g|n|w)(\d+|out)(:\w+:\w)? (\[|->)|^\{ rank=min;", st), st
+        assert st.endswith("]") or st.endswith("}"), st
+    assert '"];evil' not in dot and "<script>" not in dot
+
+
+@NEEDS_DOT
+def test_hostile_names_render_literally():
+    d = evil_dict()
+    root = parse(render.to_svg(d))
+    ids = by_id(root)
+    inputs = [n for n in d["nodes"] if n["kind"] == "input"]
+    for n in inputs:
+        assert text_of(ids[f"name-node-{n['id']}"]) == n["name"].replace("\n", " ")
+    out = d["output"]["node"]
+    assert text_of(ids[f"name-node-{out}"]) == 'out<>&"'
+    assert text_of(ids[f"node-{out}"]) == '<b>\\N"<&>\\'      # op symbol + folded const
+    assert root.find(f".//{SVG}script") is None
+    # exactly the elements we asked for: one gate per op, one wire per input + output
+    gates = [el for el in root.iter(f"{SVG}g") if "gate" in classes(el)]
+    wires = [el for el in root.iter(f"{SVG}g") if "wire" in classes(el)]
+    assert len(gates) == len(EVIL) and len(wires) == 2 * len(EVIL)
+    assert len([el for el in root.iter(f"{SVG}g") if "node" in classes(el)]) == 3 * len(EVIL)
+
+
+def test_non_integer_ids_are_refused():
+    d = fixture("circuit")
+    d["nodes"][0]["id"] = '0" evil="1'
+    with pytest.raises(RenderError, match="not an integer"):
+        render.to_dot(d)
+
+
+def test_malformed_result_is_a_render_error():
+    with pytest.raises(RenderError, match="malformed"):
+        render.to_dot({"nodes": []})
+    d = fixture("circuit")
+    d["edges"][0]["target"] = 99
+    with pytest.raises(RenderError, match="unknown"):
+        render.to_dot(d)
+
+
+# --- running dot: limits and failures ------------------------------------------------
+
+def chain(n):
+    """x + x + ... as a result dict with n nodes (input, then n-1 adds)."""
+    nodes = [{"id": 0, "kind": "input", "op": None, "symbol": "x", "name": "x", "value": 1.0,
+              "grad": 1.0, "shape": [], "inputs": []}]
+    edges = []
+    for i in range(1, n):
+        nodes.append({"id": i, "kind": "op", "op": "pos", "symbol": "+", "name": None,
+                      "value": 1.0, "grad": 1.0, "shape": [], "inputs": [i - 1]})
+        edges.append({"id": i - 1, "source": i - 1, "target": i, "slot": 0,
+                      "value": 1.0, "grad": 1.0})
+    return {"output": {"node": n - 1, "value": 1.0, "name": None}, "nodes": nodes,
+            "edges": edges}
+
+
+def test_too_large_graph_is_refused_before_dot(monkeypatch):
+    calls = []
+    monkeypatch.setattr(render, "_run_dot", lambda *a: calls.append(a) or b"")
+    with pytest.raises(RenderError, match=r"2001 nodes.*2000") as info:
+        render.to_svg(chain(2001))
+    assert isinstance(info.value, EngineError)
+    with pytest.raises(RenderError, match=r"5 nodes.*4"):
+        render.to_svg(evaluate(*CIRCUIT), max_nodes=4)
+    with pytest.raises(RenderError, match=r"5 nodes.*4"):
+        render.to_png(evaluate(*CIRCUIT), max_nodes=4)
+    assert calls == []
+    assert render.to_dot(chain(2000)).startswith("digraph")
+
+
+def test_missing_dot_is_a_clear_error(monkeypatch, tmp_path):
+    message = ("Graphviz's `dot` program is not installed; install it with "
+               "`apt-get install graphviz`")
+    monkeypatch.setenv("PATH", str(tmp_path))       # an empty directory
+    with pytest.raises(RenderError) as info:
+        render.to_svg(evaluate(*CIRCUIT))
+    assert info.value.message == message
+    monkeypatch.undo()
+    monkeypatch.setattr(render, "DOT_COMMAND", "no-such-dot-program")
+    with pytest.raises(RenderError) as info:
+        render.to_png(evaluate(*CIRCUIT))
+    assert str(info.value) == message
+
+
+def fake_dot(tmp_path, body):
+    script = tmp_path / "fake-dot"
+    script.write_text("#!/bin/sh\n" + body + "\n")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return str(script)
+
+
+def test_slow_dot_is_stopped(monkeypatch, tmp_path):
+    monkeypatch.setattr(render, "DOT_COMMAND", fake_dot(tmp_path, "exec sleep 30"))
+    began = time.monotonic()
+    with pytest.raises(RenderError, match=r"longer than 0\.3 seconds"):
+        render.to_svg(evaluate(*CIRCUIT), timeout=0.3)
+    assert time.monotonic() - began < 5
+
+
+def test_failing_dot_reports_its_error(monkeypatch, tmp_path):
+    monkeypatch.setattr(render, "DOT_COMMAND",
+                        fake_dot(tmp_path, "echo 'Error: syntax error in line 3' >&2; exit 1"))
+    with pytest.raises(RenderError, match="syntax error in line 3"):
+        render.to_svg(evaluate(*CIRCUIT))
+
+
+@NEEDS_DOT
+def test_same_source_renders_once(monkeypatch):
+    calls = []
+    real = render._run_dot
+    def counting(source, fmt, timeout):
+        calls.append(fmt)
+        return real(source, fmt, timeout)
+    monkeypatch.setattr(render, "_run_dot", counting)
+    d = evaluate(*CIRCUIT)
+    first = render.to_svg(d)
+    assert render.to_svg(evaluate(*CIRCUIT)) == first
+    assert calls == ["svg"]
+    render.to_svg(d, precision=3)          # a different picture
+    render.to_png(d)                       # a different format
+    render.to_png(d)
+    assert calls == ["svg", "svg", "png"]
+
+
+def test_failures_are_not_cached(monkeypatch, tmp_path):
+    monkeypatch.setattr(render, "DOT_COMMAND", "no-such-dot-program")
+    with pytest.raises(RenderError):
+        render.to_svg(evaluate(*CIRCUIT))
+    monkeypatch.undo()
+    if shutil.which("dot"):
+        assert "edge-out" in render.to_svg(evaluate(*CIRCUIT))
+
+
+# --- the rest of the surface ---------------------------------------------------------
+
+def test_dot_source_settings():
+    dot = render.to_dot(evaluate(*CIRCUIT))
+    assert dot.startswith("digraph circuit {")
+    assert 'rankdir="LR"' in dot
+    for kind in ("graph", "node", "edge"):
+        line = next(ln for ln in dot.splitlines() if ln.strip().startswith(kind + " ["))
+        assert 'fontname="DejaVu Sans"' in line, kind
+    assert dot.count('shape="circle"') == 2
+
+
+@NEEDS_DOT
+def test_png_bytes():
+    data = render.to_png(evaluate(*CIRCUIT))
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000
+
+
+def test_render_imports_only_what_it_may():
+    tree = ast.parse(Path(render.__file__).read_text())
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            imported.add("." * node.level + (node.module or ""))
+    allowed = {"__future__", "functools", "html", "math", "subprocess", "unicodedata", "xml",
+               "numpy", "graphviz", "graphviz.backend", ".errors"}
+    assert imported <= allowed, imported - allowed
+    assert issubclass(RenderError, EngineError)
+    assert os.path.basename(render.__file__) == "render.py"
