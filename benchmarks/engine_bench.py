@@ -123,7 +123,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--no-memory", action="store_true")
     args = ap.parse_args()
-    sys.setrecursionlimit(10**6)  # micrograd's topological sort is recursive
+    default_limit = sys.getrecursionlimit()
     print(f"python {sys.version.split()[0]}, micrograd {'yes' if Value else 'not installed'}")
     header = (f"{'nodes':>8} {'parse us/node':>14} {'fwd us/node':>12} {'bwd us/node':>12} "
               f"{'f+b us/node':>12} {'micrograd f+b':>14} {'ratio ours/mg':>14} "
@@ -139,6 +139,16 @@ def main() -> None:
         ratio = "n/a"
         mg_mem = "n/a"
         if Value is not None:
+            # First as a user would run it (default recursion limit), then raised.
+            sys.setrecursionlimit(default_limit)
+            try:
+                micrograd(terms, values, 1)
+                at_default = "ok"
+            except RecursionError:
+                at_default = "RecursionError"
+            sys.setrecursionlimit(10**6)  # micrograd's topological sort is recursive
+            print(f"   micrograd at the default recursion limit ({default_limit}), "
+                  f"{n} nodes: {at_default}")
             try:
                 mf, mb, xs = in_big_stack(lambda: micrograd(terms, values, args.repeats))
                 assert abs(xs[1].grad - want) < 1e-12
