@@ -56,6 +56,35 @@ def table(result) -> str:
     return "\n".join(lines)
 
 
+def _positionals_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """Reorder argv so that a program like ``-x**2`` is not mistaken for an option.
+
+    Known options (and their values) go first, then ``--``, then everything else,
+    which argparse then reads as the program and the values.
+    """
+    takes_value = {}
+    for action in parser._actions:
+        for flag in action.option_strings:
+            takes_value[flag] = action.nargs != 0
+    options, rest = [], []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        flag = arg.split("=", 1)[0]
+        if arg == "--":
+            rest.extend(argv[i + 1:])
+            break
+        if flag in takes_value:
+            options.append(arg)
+            if takes_value[flag] and "=" not in arg and i + 1 < len(argv):
+                options.append(argv[i + 1])
+                i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return options + ["--"] + rest
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m engine",
@@ -71,7 +100,7 @@ def main(argv=None) -> int:
     parser.add_argument("--no-fold", action="store_true",
                         help="draw constants as their own wires")
     parser.add_argument("--max-depth", type=int, default=Limits.max_depth)
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_positionals_last(parser, sys.argv[1:] if argv is None else argv))
     program = args.program
     try:
         values = dict(_parse_assignment(a) for a in args.values)

@@ -41,7 +41,8 @@ class EngineError(Exception):
         shown = "".join(ch if ch.isprintable() else "?" for ch in shown)
         prefix = "..." if lo > line_start else ""
         suffix = "..." if hi < line_end else ""
-        width = max(1, min(end, hi + 1) - start)
+        # A span running onto later lines is underlined up to the end of this one.
+        width = max(1, min(end, hi, line_end) - start)
         pad = " " * (len(prefix) + start - lo)
         return (f"{self.message}\n  line {line_no}, column {col + 1}:\n"
                 f"  {prefix}{shown}{suffix}\n  {pad}{'^' * width}")

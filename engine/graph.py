@@ -73,11 +73,16 @@ def _fmt_shape(shape) -> str:
     return "(" + ",".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
+_ARRAY_ONLY = ("matmul", "dot")  # operations that make no sense on two plain numbers
+
+
 def _result_shape(op: str, shapes: list[tuple]) -> tuple | str:
     """The output shape of ``op`` on arguments of these shapes, or why it does not fit."""
     if all(s == () for s in shapes):
         if op == "matmul":
             return "@ is the matrix product: it needs vectors or matrices, not numbers (use * for numbers)"
+        if op == "dot":
+            return "dot() takes two vectors, not numbers (use * for numbers)"
         return ()
     if op == "matmul":
         a, b = shapes
@@ -92,8 +97,6 @@ def _result_shape(op: str, shapes: list[tuple]) -> tuple | str:
         return a[:-1] + b[1:]
     if op == "dot":
         a, b = shapes
-        if a == () or b == ():
-            return np.broadcast_shapes(a, b)
         if len(a) != 1 or len(b) != 1:
             return (f"dot() takes two vectors, got {_fmt_shape(a)} and {_fmt_shape(b)}; "
                     f"use @ for matrices")
@@ -238,6 +241,10 @@ class Graph:
         used_as_input: dict[str, tuple[int, int]] = {}
         for stmt in statements:
             if stmt.target is not None and _is_literal(stmt.expr):
+                if stmt.target in used_as_input:
+                    s, t = used_as_input[stmt.target]
+                    raise NameError_(f"'{stmt.target}' is used before it is assigned: move "
+                                     f"'{stmt.target} = ...' above its first use", s, t)
                 self._literal_input(stmt)
                 continue
             ids: dict[int, int] = {}  # id(Expr) -> node id
@@ -263,9 +270,8 @@ class Graph:
                 self.assigned.append(stmt.target)
             self.output = root.id
         last = statements[-1]
-        self.output_name = last.target
-        if last.target is not None and last.target in self.inputs:
-            pass
+        # A bare name as the last line (`q = x * 2; q`) makes that name the output's.
+        self.output_name = last.target or self.nodes[self.output].name
 
     def _literal_input(self, stmt: Statement) -> None:
         name = stmt.target
@@ -389,7 +395,7 @@ class Graph:
                 else:
                     a = nodes[ins[0]].value
                     b = nodes[ins[1]].value
-                    if type(a) is float and type(b) is float and node.op != "matmul":
+                    if type(a) is float and type(b) is float and node.op not in _ARRAY_ONLY:
                         try:
                             node.value = op.fwd(a, b)
                         except (ArithmeticError, ValueError):
@@ -579,7 +585,8 @@ def _finite(v) -> bool:
         return math.isfinite(v)
     # inf and nan survive a sum, so a finite sum proves every entry finite; only a
     # non-finite sum (possibly a mere overflow) needs the entry-by-entry check.
-    return math.isfinite(float(v.sum())) or bool(np.isfinite(v).all())
+    with np.errstate(all="ignore"):
+        return math.isfinite(float(v.sum())) or bool(np.isfinite(v).all())
 
 
 def describe_value(v) -> str:

@@ -71,7 +71,13 @@ def _pow(a, b):
 
 
 def _pow_partials(out, a, b):
-    da = b * _pow(a, b - 1.0)
+    # d(a**b)/da = b * a**(b-1), which is exactly 0 where b == 0 (a**0 is constant),
+    # even at a == 0 where the formula itself would say 0 * inf.
+    if type(b) is float:
+        da = 0.0 if b == 0 else b * _pow(a, b - 1.0)
+    else:
+        with np.errstate(all="ignore"):
+            da = np.where(b == 0, 0.0, b * _pow(a, b - 1.0))
     if type(a) is float:
         db = out * math.log(a) if a > 0 else 0.0
     else:

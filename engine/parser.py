@@ -45,6 +45,8 @@ class Token:
 
 
 def _describe_char(ch: str) -> str:
+    if ch == "'":
+        return '"\'" (U+0027)'
     if ch.isprintable() and not ch.isspace():
         return f"'{ch}' (U+{ord(ch):04X})"
     return f"U+{ord(ch):04X}"
@@ -92,6 +94,10 @@ def tokenize(text: str) -> list[Token]:
             j = end
             while j < n and (text[j].isalnum() or text[j] == "_"):
                 j += 1
+            if text[end] in "eE" and (j == end + 1 or not text[end + 1].isalpha()):
+                raise ParseError(f"'{text[pos:j]}' is not a complete number: an exponent needs "
+                                 f"digits, as in {text[pos:end]}e3 or {text[pos:end]}e-3",
+                                 pos, j)
             raise ParseError(
                 f"'{text[pos:j]}' is not a number or a name; write a multiplication as "
                 f"'{text[pos:end]} * {text[end:j]}'",
@@ -278,15 +284,25 @@ class Parser:
             return ops[-1] if ops else None
 
         def missing_operand(tok: Token):
-            if prev is not None and prev.kind in ("op", "(", ",", "["):
-                if prev.kind == "op" or (prev.kind == "(" and tok.kind == ")"):
-                    if prev.kind == "(":
-                        raise ParseError("empty parentheses: put an expression inside ( )",
-                                         prev.start, tok.end)
-                    raise ParseError(f"missing a value after '{prev.text}' (found {self._shown(tok)})",
-                                     prev.start, prev.end)
+            if tok.kind in ("eof", "sep") and prev is not None:
+                # Nothing to underline at the end: point at what is left dangling.
+                what = {"(": "'(' is never closed", "[": "'[' is never closed"}.get(
+                    prev.kind, f"missing a value after '{prev.text}'")
+                raise ParseError(f"{what} (the {self._shown(tok)[4:] if tok.kind == 'eof' else 'line'} "
+                                 f"comes first)", prev.start, prev.end)
+            if prev is not None and prev.kind == "(" and tok.kind == ")":
+                raise ParseError("empty parentheses: put an expression inside ( )",
+                                 prev.start, tok.end)
+            if prev is not None and prev.kind == "op":
                 raise ParseError(f"missing a value after '{prev.text}' (found {self._shown(tok)})",
-                                 tok.start, max(tok.end, tok.start + 1))
+                                 prev.start, prev.end)
+            if prev is not None and prev.kind == ",":
+                raise ParseError(f"missing a value after ',' (found {self._shown(tok)})",
+                                 tok.start, tok.end)
+            if tok.kind == "=":
+                raise ParseError("expected a value, found '=': there are no comparisons, and '=' "
+                                 "only names a value at the start of a statement (q = x + y)",
+                                 tok.start, tok.end)
             if tok.kind == "op":
                 raise ParseError(f"missing a value before '{tok.text}'", tok.start, tok.end)
             if tok.kind == ")":
@@ -318,16 +334,19 @@ class Parser:
                     if self._peek().kind == "(":
                         paren = self._next()
                         if tok.text not in FUNCTIONS:
-                            raise NameError_(f"unknown function '{tok.text}'"
-                                             f"{_suggest(tok.text, FUNCTIONS)}",
+                            hint = _suggest(tok.text, FUNCTIONS)
+                            if not hint:
+                                hint = (f"; to multiply, write '{tok.text} * (...)'")
+                            raise NameError_(f"unknown function '{tok.text}'{hint}",
                                              tok.start, tok.end)
                         open_group(_Group("call", paren, tok, len(operands)))
+                        prev = paren
                         if self._peek().kind == ")":
                             close = self._next()
                             self._finish_call(ops.pop(), close, operands, make)
                             depth -= 1
                             expect_operand = False
-                            tok = close
+                        tok = self.tokens[self.i - 1]
                     else:
                         if tok.text in FUNCTIONS:
                             raise NameError_(f"'{tok.text}' is a function: call it as "
@@ -395,6 +414,11 @@ class Parser:
                         top = ops[-1]
                         if isinstance(top, _Group):
                             closer = {"paren": ")", "call": ")", "list": "]"}[top.kind]
+                            if tok.text == ";":
+                                raise ParseError(f"';' ends the statement while the "
+                                                 f"'{top.token.text}' at offset {top.token.start} "
+                                                 f"is still open; separate arguments with ','",
+                                                 tok.start, tok.end)
                             raise ParseError(f"'{top.token.text}' is never closed: add a '{closer}'",
                                              top.token.start, top.token.end)
                         reduce_top()
@@ -402,7 +426,8 @@ class Parser:
                     return operands[0], nodes
                 elif k == "=":
                     raise ParseError("'=' can only follow a name at the start of a statement, "
-                                     "as in q = x + y", tok.start, tok.end)
+                                     "as in q = x + y (there are no comparisons)",
+                                     tok.start, tok.end)
                 else:  # a value right after a value
                     shown = self._shown(tok)
                     raise ParseError(f"missing an operator before {shown}: two values side by side "
@@ -428,22 +453,26 @@ def parse(text: str, max_depth: int = 1000) -> list[Statement]:
 
 
 def to_sexpr(expr: Expr) -> str:
-    """Compact S-expression of a tree, e.g. ``(** 2 (** 3 2))``; iterative."""
+    """Compact S-expression of a tree, e.g. ``(** 2 (** 3 2))``; iterative, linear time."""
     symbols = {"add": "+", "sub": "-", "mul": "*", "div": "/", "matmul": "@", "pow": "**",
                "neg": "-", "pos": "+"}
-    done: dict[int, str] = {}
-    stack = [(expr, False)]
+    pieces: list[str] = []
+    # Each stack entry is a node to write, or a literal piece of text (")" or " ").
+    stack: list = [expr]
     while stack:
-        node, visited = stack.pop()
-        if node.kind == "num":
-            v = node.value
-            done[id(node)] = str(int(v)) if v == int(v) and abs(v) < 1e15 else repr(v)
-        elif node.kind == "name":
-            done[id(node)] = node.name
-        elif not visited:
-            stack.append((node, True))
-            stack.extend((a, False) for a in reversed(node.args))
+        item = stack.pop()
+        if isinstance(item, str):
+            pieces.append(item)
+        elif item.kind == "num":
+            v = item.value
+            pieces.append(str(int(v)) if v == int(v) and abs(v) < 1e15 else repr(v))
+        elif item.kind == "name":
+            pieces.append(item.name)
         else:
-            head = "list" if node.kind == "list" else symbols.get(node.op, node.op)
-            done[id(node)] = "(" + " ".join([head] + [done[id(a)] for a in node.args]) + ")"
-    return done[id(expr)]
+            head = "list" if item.kind == "list" else symbols.get(item.op, item.op)
+            pieces.append("(" + head)
+            stack.append(")")
+            for a in reversed(item.args):
+                stack.append(a)
+                stack.append(" ")
+    return "".join(pieces)

@@ -203,6 +203,7 @@ class Result:
             if g.live[tgt]:
                 live_out.setdefault(src, []).append(k)
         remaining = {s: len(ks) for s, ks in live_out.items()}
+        position = {k: n for ks in live_out.values() for n, k in enumerate(ks)}
         for i in range(g.output, -1, -1):
             node = nodes[i]
             if node.kind != "op" or not g.live[i]:
@@ -218,9 +219,13 @@ class Result:
                 fan = len(live_out[src])
                 d_src = self._d(src)
                 local_name = f"{d_node}/{d_src}"
+                if i == g.output or fan > 1:
+                    # The local derivative would read like the total gradient (df/dq at
+                    # the output gate, df/dx for x used twice): write it as a partial.
+                    local_name = f"∂{d_node[1:]}/∂{d_src[1:]}"
                 up_name = f"d{out}/{d_node}"
                 grad_name = f"d{out}/{d_src}"
-                part = f" (part {live_out[src].index(k) + 1} of {fan})" if fan > 1 else ""
+                part = f" (part {position[k] + 1} of {fan})" if fan > 1 else ""
                 if local is not None:
                     chain = (f"{local_name} * {up_name} = {fmt(local)} * {fmt(up)} = "
                              f"{fmt(contrib)}")
@@ -256,6 +261,9 @@ class Result:
                                       "parts": [json_value(p) for p in parts],
                                       "total": json_value(total), "text": ctext})
             lines = [e["text"] for e in edges if nodes[e["source"]].kind != "const"]
+            if not lines:
+                lines = [f"d{out}/{d_node} = {fmt(up)}: its inputs are constants, so the "
+                         f"gradient stops here"]
             lines += [c["text"] for c in completes
                                                    if len(c["parts"]) > 1]
             steps.append({"phase": "backward", "node": i, "upstream": json_value(up),
