@@ -1,0 +1,178 @@
+"""The JSON API: ``POST /api/graph`` evaluates a program and draws its graph."""
+
+import json
+import math
+
+from flask import Blueprint, current_app, jsonify, request
+
+import engine
+from engine import render
+
+from app.errors import json_error, json_http_error
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+MAX_PRECISION = 10
+DEFAULT_OPTIONS = {"precision": 2, "fold_constants": True, "default_value": None}
+
+
+class BadRequest(Exception):
+    """The request body is not what the API expects; ``message`` says what is wrong."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+# Errors raised inside the API's views answer JSON; routing errors (no such
+# endpoint, wrong method) and unexpected exceptions are caught app-wide by
+# app.errors, which also answers JSON for every /api/ path.
+for _status in (400, 404, 405, 413, 500):
+    bp.register_error_handler(_status, json_http_error)
+
+
+@bp.errorhandler(BadRequest)
+def bad_request(error):
+    return json_error(400, error.message)
+
+
+@bp.errorhandler(engine.EngineError)
+def engine_error(error):
+    # A program over the configured limits is "too large", everything else is a mistake in it.
+    status = 413 if isinstance(error, engine.LimitError) else 400
+    return json_error(status, error.message, error.start, error.end)
+
+
+@bp.post("/graph")
+def graph():
+    """Evaluate ``expression`` with ``values`` and answer the engine's result plus its drawing.
+
+    Request: ``{"expression": str, "values": {name: number},
+    "options": {"precision": int, "fold_constants": bool, "default_value": number|null}}``.
+    With ``default_value`` set, inputs that have no value get it (the page sends
+    1.0 so a freshly typed name shows up at once); the engine's ``"inputs"`` lists
+    the names that take a value.
+
+    Answer: ``Result.to_dict()`` plus ``"svg"`` and ``"dot"``.  When
+    Graphviz cannot draw the graph (missing, too slow, too big) the numbers still
+    come back with ``"svg": null`` and ``"render_error": {"message", "start", "end"}``.
+    """
+    body = read_json_body()
+    expression = body.get("expression")
+    if not isinstance(expression, str):
+        raise BadRequest('"expression" must be a string.')
+    values = check_values(body.get("values", {}))
+    options = check_options(body.get("options", {}))
+
+    config = current_app.config
+    limits = engine.Limits(
+        max_length=config["MAX_EXPRESSION_LENGTH"],
+        max_nodes=config["MAX_NODES"],
+        max_depth=config["MAX_DEPTH"],
+    )
+    if options["default_value"] is not None:
+        default = options["default_value"]
+        values = {name: values.get(name, default) for name in engine.input_names(expression, limits)}
+    data = engine.evaluate(expression, values, limits).to_dict()
+    data.update(draw(data, options, config["RENDER_TIMEOUT"], config["MAX_NODES"]))
+    return jsonify(data)
+
+
+def draw(data, options, timeout, max_nodes):
+    """The SVG and DOT of ``data``, or ``svg: null`` with the reason Graphviz gave."""
+    style = {"precision": options["precision"], "fold_constants": options["fold_constants"],
+             "max_nodes": max_nodes}
+    drawing = {"svg": None, "dot": None, "render_error": None}
+    try:
+        drawing["dot"] = render.to_dot(data, **style)
+        drawing["svg"] = render.to_svg(data, timeout=timeout, **style)
+    except render.RenderError as error:
+        current_app.logger.warning("render failed: %s", error.message)
+        drawing["render_error"] = error.to_dict()
+    return drawing
+
+
+def read_json_body():
+    """The body as a JSON object; NaN and Infinity literals are refused (they are not JSON)."""
+    raw = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH this raises a 413
+    try:
+        body = json.loads(raw, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as error:
+        raise BadRequest(f"The request body is not valid JSON ({error}).") from None
+    if not isinstance(body, dict):
+        raise BadRequest("The request body must be a JSON object.")
+    return body
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def check_values(values):
+    """``{name: value}`` where a value is a finite number or a vector/matrix of them.
+
+    Booleans are not numbers, and neither are strings.  Shapes (ragged rows and
+    so on) are the engine's to check, with the place of the input in the text.
+    """
+    if not isinstance(values, dict):
+        raise BadRequest('"values" must be an object mapping input names to numbers.')
+    for name, value in values.items():
+        problem = value_problem(value)
+        if problem:
+            raise BadRequest(f'The value of "{name}" {problem}.')
+    return values
+
+
+def value_problem(value, depth=0):
+    """Why ``value`` is not a usable input value, or None when it is."""
+    if isinstance(value, list) and depth < 2:
+        for item in value:
+            problem = value_problem(item, depth + 1)
+            if problem:
+                return problem
+        return None
+    if not is_number(value):
+        what = "a list nested too deeply" if isinstance(value, list) else describe(value)
+        return f"must be a number, not {what}"
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # a JSON integer too large for a float
+        finite = False
+    return None if finite else "must be a finite number"
+
+
+def check_options(options):
+    if not isinstance(options, dict):
+        raise BadRequest('"options" must be an object.')
+    checked = dict(DEFAULT_OPTIONS)
+    precision = options.get("precision", checked["precision"])
+    if not (isinstance(precision, int) and not isinstance(precision, bool)
+            and 0 <= precision <= MAX_PRECISION):
+        raise BadRequest(f'"precision" must be a whole number from 0 to {MAX_PRECISION}.')
+    fold = options.get("fold_constants", checked["fold_constants"])
+    if not isinstance(fold, bool):
+        raise BadRequest('"fold_constants" must be true or false.')
+    default = options.get("default_value", checked["default_value"])
+    if default is not None and (not is_number(default) or value_problem(default)):
+        raise BadRequest('"default_value" must be a finite number or null.')
+    checked.update(precision=precision, fold_constants=fold, default_value=default)
+    return checked
+
+
+def is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def describe(value):
+    """A JSON value's kind in words, for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "a number"

@@ -1,0 +1,57 @@
+// The examples in the picker: the figures of the CS231n notes, and a few more.
+
+export const PRESETS = [
+  {
+    id: "circuit",
+    title: "Circuit: f = (x + y) * z",
+    program: "q = x + y\nf = q * z",
+    values: { x: -2, y: 5, z: -4 },
+  },
+  {
+    id: "neuron",
+    title: "Sigmoid neuron",
+    program: "f = 1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))",
+    values: { w0: 2, x0: -1, w1: -3, x1: -2, w2: -3 },
+  },
+  {
+    id: "staged",
+    title: "Staged computation",
+    program: "f = (x + sigmoid(y)) / (sigmoid(x) + (x + y)^2)",
+    values: { x: 3, y: -4 },
+  },
+  {
+    id: "gates",
+    title: "Gate patterns: add, max, multiply",
+    program: "f = 2 * (x*y + max(z, w))",
+    values: { x: 3, y: -4, z: 2, w: -1 },
+  },
+  {
+    id: "fanout",
+    title: "Fan-out: f = x * x",
+    program: "f = x * x",
+    values: { x: 3 },
+  },
+  {
+    id: "softmax",
+    title: "Softmax cross-entropy (3 logits)",
+    program: "L = -log(exp(a) / (exp(a) + exp(b) + exp(c)))",
+    values: { a: 2, b: 1, c: -1 },
+  },
+  {
+    id: "micrograd",
+    title: "micrograd's README example",
+    program: [
+      "c = a + b",
+      "d = a * b + b**3",
+      "c2 = c + c + 1",
+      "c3 = c2 + 1 + c2 + (-a)",
+      "d2 = d + d * 2 + relu(b + a)",
+      "d3 = d2 + 3 * d2 + relu(b - a)",
+      "e1 = c3 - d3",  // "e" is the constant 2.718... in this language
+      "f = e1**2",
+      "g = f / 2.0",
+      "g2 = g + 10.0 / f",
+    ].join("\n"),
+    values: { a: -4, b: 2 },
+  },
+];

@@ -1,0 +1,65 @@
+"""Browser fixtures: one live server and one Chromium per session, a fresh context per test.
+
+Uses the system Chromium (/usr/bin/chromium); `playwright install` is never needed.
+Every test fails if the page logged an error: CSP violations and uncaught
+exceptions show up in the console.
+"""
+
+import logging
+import re
+
+import pytest
+
+from liveserver import live_server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1440, "height": 900}
+
+# The API answers bad programs with 4xx on purpose; Chromium logs every such
+# fetch as a console error.  Those, and only those, are expected.
+EXPECTED_API_ERROR = re.compile(r"Failed to load resource: the server responded with a status of 4\d\d")
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    with live_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def console_errors():
+    return []
+
+
+@pytest.fixture
+def page(browser, base_url, console_errors):
+    context = browser.new_context(viewport=VIEWPORT, base_url=base_url, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+
+    def on_console(message):
+        if message.type not in ("error", "warning"):
+            return
+        url = (message.location or {}).get("url", "")
+        if EXPECTED_API_ERROR.search(message.text) and url.endswith("/api/graph"):
+            return
+        console_errors.append(f"console {message.type}: {message.text} ({url})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: console_errors.append(f"page error: {error}"))
+    yield page
+    context.close()
+    assert console_errors == []

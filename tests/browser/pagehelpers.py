@@ -1,0 +1,59 @@
+"""Small helpers for driving the page in the browser tests."""
+
+from urllib.parse import quote
+
+CIRCUIT = "q = x + y\nf = q * z"
+CIRCUIT_VALUES = {"x": -2, "y": 5, "z": -4}
+
+
+def share_hash(program, values=None, step=None):
+    """The URL hash the page writes: #p=<program>&v=x:-2,y:5&s=7."""
+    parts = [f"p={quote(program, safe='')}"]
+    if values:
+        parts.append("v=" + ",".join(f"{name}:{value}" for name, value in values.items()))
+    if step is not None:
+        parts.append(f"s={step}")
+    return "#" + "&".join(parts)
+
+
+def wait_ready(page):
+    page.wait_for_selector("body[data-status=ready]", state="attached")
+
+
+def wait_status(page, status):
+    page.wait_for_selector(f"body[data-status={status}]", state="attached")
+
+
+def open_view(page, program=CIRCUIT, values=None, step=None):
+    """Open the page on a program (and values, step) given in the URL hash."""
+    page.goto("/" + share_hash(program, CIRCUIT_VALUES if values is None else values, step))
+    wait_ready(page)
+    page.wait_for_selector("svg.circuit")
+
+
+def svg_text(page, svg_id):
+    return page.locator(f'svg.circuit [id="{svg_id}"]').text_content().strip()
+
+
+def is_revealed(page, svg_id):
+    """Whether a label is drawn (the player hides labels with visibility: hidden)."""
+    return page.locator(f'svg.circuit [id="{svg_id}"]').evaluate(
+        "el => getComputedStyle(el).visibility !== 'hidden'")
+
+
+def has_class(page, selector, name):
+    return page.locator(selector).evaluate("(el, name) => el.classList.contains(name)", name)
+
+
+def counter(page):
+    return page.locator("#step-counter").inner_text().strip()
+
+
+def revealed_grads(page):
+    """Ids of the red gradient labels that are currently visible."""
+    return page.evaluate("""() => [...document.querySelectorAll('svg.circuit .grad')]
+        .filter(el => getComputedStyle(el).visibility !== 'hidden').map(el => el.id)""")
+
+
+def blur(page):
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
