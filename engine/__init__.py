@@ -17,10 +17,18 @@ __all__ = ["evaluate", "Result", "Limits", "EngineError", "ParseError", "NameErr
            "input_names"]
 
 
-def evaluate(program: str, values: dict | None = None, limits: Limits | None = None) -> Result:
-    """Parse ``program``, bind ``values`` to its inputs, and run forward and backward."""
+def evaluate(program: str, values: dict | None = None, limits: Limits | None = None,
+             default=None) -> Result:
+    """Parse ``program``, bind ``values`` to its inputs, and run forward and backward.
+
+    With ``default`` set, inputs missing from ``values`` take it instead of being an
+    error (the page uses 1.0 so a freshly typed name shows up at once).
+    """
     graph = build(program, limits or Limits())
-    graph.bind(values or {})
+    values = values or {}
+    if default is not None:
+        values = {name: values.get(name, default) for name in graph.inputs}
+    graph.bind(values)
     graph.forward()
     graph.backward()
     return Result(graph)
