@@ -72,6 +72,8 @@ class Result:
     def __init__(self, graph: Graph):
         self.graph = graph
         self._steps = None
+        self._labels: dict[int, str] = {}  # node id -> label, computed once
+        self._ds: dict[int, str] = {}
 
     # plain accessors ---------------------------------------------------------
     @property
@@ -96,6 +98,12 @@ class Result:
 
     def label(self, i: int) -> str:
         """How the trace calls node i: its name, its number, or its short subexpression."""
+        lab = self._labels.get(i)
+        if lab is None:
+            lab = self._labels[i] = self._make_label(i)
+        return lab
+
+    def _make_label(self, i: int) -> str:
         node = self.graph.nodes[i]
         if i == self.graph.output:
             return self._out_label()
@@ -127,8 +135,11 @@ class Result:
 
     def _d(self, i: int) -> str:
         """``d<label>`` with parentheses when the label is not a plain name."""
-        lab = self.label(i)
-        return f"d{lab}" if _IDENT.match(lab) else f"d({lab})"
+        d = self._ds.get(i)
+        if d is None:
+            lab = self.label(i)
+            d = self._ds[i] = f"d{lab}" if _IDENT.match(lab) else f"d({lab})"
+        return d
 
     def _expr_text(self, node, parts: list[str]) -> str:
         op = OPS[node.op]
