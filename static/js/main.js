@@ -5,12 +5,13 @@
 import { h } from "./dom.js";
 import { Editor } from "./editor.js";
 import * as exporting from "./exporting.js";
-import { formatValue } from "./format.js";
+import { valueView } from "./arrays.js";
+import { formatCompact, formatValue, shapeOf, shapeText } from "./format.js";
 import * as graph from "./graph.js";
-import { decodeHash, documentKey, encodeHash, parseValue, valueText } from "./hashstate.js";
-import { describeTarget, explanation, outputName } from "./panels.js";
+import { decodeHash, documentKey, encodeHash, parseValue, readValue, valueText } from "./hashstate.js";
+import { describeTarget, explanation, hasArrays, outputName } from "./panels.js";
 import { Player } from "./player.js";
-import { PRESETS } from "./presets.js";
+import { ALL_PRESETS, PRESET_GROUPS } from "./presets.js";
 import { buildModel, nodeAtOffset, stepCounter, visibleAt } from "./timeline.js";
 import { Viewport } from "./viewport.js";
 
@@ -140,10 +141,17 @@ function fmt(value) {
   return formatValue(value, precision());
 }
 
+// One short line for a number or an array (the result strip): up to three
+// entries in full, else the shape and the first entries.
+function fmtCompact(value) {
+  return formatCompact(value, precision(), 3);
+}
+
 function showResult(data) {
   const previousTotal = state.model ? state.model.total : null;
   state.result = data;
   state.model = buildModel(data);
+  setHasArrays(hasArrays(state.model));
   editor.setError(null);
   showWarnings(data.warnings || []);
   els.graph.classList.remove("is-stale", "is-empty");
@@ -197,6 +205,7 @@ function showEmpty() {
   state.svg = null;
   state.managed = [];
   state.pinned = null;
+  setHasArrays(false);
   editor.setError(null);
   showWarnings([]);
   els.canvas.replaceChildren();
@@ -210,6 +219,12 @@ function showEmpty() {
   refreshSelection();
   setExportsEnabled(false);
   setStatus("empty");
+}
+
+// Vectors and matrices get a wider side column and a taller explanation panel.
+function setHasArrays(on) {
+  document.body.classList.toggle("has-arrays", on);
+  els.player.classList.toggle("has-arrays", on);
 }
 
 function showWarnings(warnings) {
@@ -257,15 +272,44 @@ function renderInputs(data) {
     if (used !== undefined && row.field !== document.activeElement
         && valueText(parseValue(row.field.value)) !== valueText(used)) {
       row.field.value = valueText(used);
-      row.field.classList.remove("is-invalid");
-      row.field.removeAttribute("aria-invalid");
+      showFieldProblem(row, null);
     }
+    sizeField(row.field);
     const grad = data.gradients ? data.gradients[name] : undefined;
-    row.grad.textContent = grad === undefined ? "" : fmt(grad);
+    row.row.classList.toggle("is-array", Array.isArray(used ?? grad));
+    showInputGrad(row, grad);
   });
   els.inputsHint.textContent = names.length
     ? `red: d${outputName(data)}/d(input)`
     : "none: every name has a value in the program";
+}
+
+// An input's gradient beside its field: a number, a small aligned array, or
+// for a larger array its shape and first entries (the whole array in the tooltip).
+function showInputGrad(row, grad) {
+  if (grad === undefined) {
+    row.grad.replaceChildren();
+    row.grad.title = "";
+    return;
+  }
+  row.grad.replaceChildren(valueView(grad, precision(), { limit: 6 }));
+  row.grad.title = Array.isArray(grad)
+    ? `gradient, shape ${shapeText(shapeOf(grad))}: ${fmt(grad)}`
+    : "gradient of the output with respect to this input";
+}
+
+// A field is as wide as its text (within the column), so a matrix is readable.
+function sizeField(field) {
+  field.size = Math.max(8, Math.min(40, field.value.length + 1));
+  field.title = field.value.length > 12 ? field.value : "";
+}
+
+// What is wrong with a field's text, in words under it (null: nothing).
+function showFieldProblem(row, problem) {
+  row.field.classList.toggle("is-invalid", Boolean(problem));
+  row.field.setAttribute("aria-invalid", String(Boolean(problem)));
+  row.problem.textContent = problem || "";
+  row.problem.hidden = !problem;
 }
 
 function makeInputRow(name, value) {
@@ -286,16 +330,22 @@ function makeInputRow(name, value) {
   const grad = document.createElement("span");
   grad.className = "input-grad";
   grad.title = "gradient of the output with respect to this input";
+  const problem = document.createElement("p");
+  problem.className = "input-problem";
+  problem.id = `problem-${name}`;
+  problem.hidden = true;
+  field.setAttribute("aria-describedby", problem.id);
+  const entry = { row, field, grad, problem };
   field.addEventListener("input", () => {
-    const parsed = parseValue(field.value);
-    field.classList.toggle("is-invalid", parsed === null);
-    field.setAttribute("aria-invalid", String(parsed === null));
-    if (parsed === null) return;
-    state.values[name] = parsed;
+    const read = readValue(field.value);
+    sizeField(field);
+    showFieldProblem(entry, read.error || null);
+    if (read.error) return;
+    state.values[name] = read.value;
     scheduleRequest();
   });
-  row.append(label, field, grad);
-  return { row, field, grad };
+  row.append(label, field, grad, problem);
+  return entry;
 }
 
 // The value each current input has: what the user gave, else what the engine used.
@@ -312,11 +362,17 @@ function currentValues() {
 
 function renderStrip(data) {
   const name = outputName(data);
-  const parts = [h("span", "strip-name", `${name} = `), h("span", "strip-value", fmt(data.output.value))];
+  const value = h("span", Array.isArray(data.output.value) ? "strip-value is-array" : "strip-value",
+    fmtCompact(data.output.value));
+  if (Array.isArray(data.output.value)) value.title = fmt(data.output.value);
+  const parts = [h("span", "strip-name", `${name} = `), value];
   for (const input of data.inputs || []) {
     if (data.gradients && data.gradients[input] !== undefined) {
       parts.push(h("span", "strip-name strip-gap", `d${name}/d${input} = `));
-      parts.push(h("span", "strip-grad", fmt(data.gradients[input])));
+      const grad = data.gradients[input];
+      const shown = h("span", Array.isArray(grad) ? "strip-grad is-array" : "strip-grad", fmtCompact(grad));
+      if (Array.isArray(grad)) shown.title = fmt(grad);
+      parts.push(shown);
     }
   }
   els.strip.replaceChildren(...parts);
@@ -341,7 +397,9 @@ function showStep() {
   }
   const view = visibleAt(model, k);
   graph.applyView(state.managed, view);
-  els.explain.replaceChildren(...explanation(model, view, { result: state.result, fmt, gateLabel }));
+  els.explain.replaceChildren(...explanation(model, view, {
+    result: state.result, fmt, gateLabel, precision: precision(),
+  }));
   replaceHistory();
 }
 
@@ -376,7 +434,7 @@ function refreshSelection() {
       "Hover or click a gate or a wire in the graph, or put the cursor in the program."));
     return;
   }
-  const info = describeTarget(model, target, { result: state.result, fmt });
+  const info = describeTarget(model, target, { result: state.result, fmt, precision: precision() });
   editor.setHighlight(info.span);
   els.details.replaceChildren(...info.content);
 }
@@ -515,9 +573,14 @@ function loadPreset(preset, historyMode = "push") {
 function setupPresets() {
   const placeholder = new Option("Choose an example\u2026", "");
   els.presets.append(placeholder);
-  for (const preset of PRESETS) els.presets.append(new Option(preset.title, preset.id));
+  for (const group of PRESET_GROUPS) {
+    const optgroup = document.createElement("optgroup");
+    optgroup.label = group.label;
+    for (const preset of group.presets) optgroup.append(new Option(preset.title, preset.id));
+    els.presets.append(optgroup);
+  }
   els.presets.addEventListener("change", () => {
-    const preset = PRESETS.find((p) => p.id === els.presets.value);
+    const preset = ALL_PRESETS.find((p) => p.id === els.presets.value);
     if (preset) loadPreset(preset);
     els.presets.value = "";
     els.presets.blur(); // or the arrow keys meant for stepping would pick the next example
@@ -633,5 +696,5 @@ showStep();
 if (decodeHash(window.location.hash)) {
   restoreFromHash();
 } else {
-  loadPreset(PRESETS[0], "replace");
+  loadPreset(ALL_PRESETS[0], "replace");
 }

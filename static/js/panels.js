@@ -3,29 +3,45 @@
 // a number for display.
 
 import { h } from "./dom.js";
+import { fullValueView, valueView } from "./arrays.js";
+import { broadcastNote, ruleParts, shapeOf, shapeText, shapeWords } from "./format.js";
 import { phaseTitle } from "./timeline.js";
 
 export function outputName(result) {
   return result.output.label || result.output.name || "f";
 }
 
+// Whether the answer has any vector or matrix in it (then shapes are shown).
+export function hasArrays(model) {
+  return model.nodes.some((node) => (node.shape || []).length > 0);
+}
+
 // The explanation under the player for a visibleAt() view.
-export function explanation(model, view, { result, fmt, gateLabel }) {
+export function explanation(model, view, { result, fmt, gateLabel, precision }) {
   const title = h("p", "explain-title", phaseTitle(model, view.k));
   const step = view.step;
+  const arrays = hasArrays(model);
   if (!step) {
-    const text = view.all
+    let text = view.all
       ? `Green above each wire: its value on the way forward. Red below: the gradient of ${
         outputName(result)} with respect to it, found on the way back.`
       : "The inputs carry their values (green, above the wires). Step forward (\u2192) to "
         + "compute each gate, then backward to see the gradients (red, below the wires).";
+    if (arrays) {
+      text += " A wire shows a small array in full and a larger one as its shape and first "
+        + "entries; hover or click it to see the whole array in the side panel.";
+    }
     return [title, h("p", "explain-text", text)];
   }
   if (step.phase === "forward") {
-    return [title, h("code", "explain-formula forward", step.text)];
+    const parts = [title, h("code", "explain-formula forward", step.text)];
+    if (arrays) parts.push(h("p", "explain-shapes", forwardShapes(model, step.node)));
+    return parts;
   }
   title.append(" \u2014 through ", h("code", "inline", gateLabel(step.node)));
-  const parts = [title, chainTable(model, step, fmt)];
+  const ctx = { model, step, fmt, precision, arrays, output: outputName(result) };
+  const vectorized = (step.edges || []).some((entry) => entry.local === null);
+  const parts = [title, vectorized ? ruleTable(ctx) : chainTable(ctx)];
   for (const sum of step.completes || []) {
     if ((sum.parts || []).length < 2) continue;
     const used = model.nodes[sum.node];
@@ -36,53 +52,130 @@ export function explanation(model, view, { result, fmt, gateLabel }) {
   return parts;
 }
 
-// local gradient x upstream gradient = downstream gradient, one row per input wire.
-function chainTable(model, step, fmt) {
+const INFIX = new Set(["add", "sub", "mul", "div", "matmul", "pow"]);
+
+// "shapes: (2,3) @ (3,) → (2,)" for a gate, from the engine's node shapes.
+function forwardShapes(model, nodeId) {
+  const node = model.nodes[nodeId];
+  const operands = node.inputs.map((id) => shapeText(model.nodes[id].shape));
+  const result = shapeText(node.shape);
+  const applied = INFIX.has(node.op) && operands.length === 2
+    ? `${operands[0]} ${node.symbol} ${operands[1]}`
+    : `${node.symbol}${operands.length ? ` ${operands.join(", ")}` : ""}`;
+  return `shapes: ${applied} \u2192 ${result}`;
+}
+
+// The first cell of a row: the wire the gradient goes down (full text in the tooltip).
+function sourceCell(model, entry) {
+  const source = model.nodes[entry.source];
+  const td = h("td", "wire", `from ${source.name || source.text}`);
+  td.title = `from ${source.text}`;
+  return td;
+}
+
+function tableWithHead(columns) {
   const table = h("table", "chain");
   const head = table.createTHead().insertRow();
-  for (const [text, className] of [["wire", "wire"], ["local gradient", "term-local"], ["", "op"],
-    ["upstream gradient", "term-upstream"], ["", "op"], ["downstream gradient", "term-grad"]]) {
-    head.append(h("th", className, text));
-  }
+  for (const [text, className] of columns) head.append(h("th", className, text));
+  return table;
+}
+
+// local gradient x upstream gradient = downstream gradient, one row per input wire.
+function chainTable({ model, step, fmt, precision, arrays }) {
+  const table = tableWithHead([["wire", "wire"], ["local gradient", "term-local"], ["", "op"],
+    ["upstream gradient", "term-upstream"], ["", "op"], ["downstream gradient", "term-grad"]]);
   const body = table.createTBody();
+  const upShape = model.nodes[step.node].shape;
   for (const entry of step.edges || []) {
-    const source = model.nodes[entry.source];
+    const elementwise = Array.isArray(entry.local) && Array.isArray(entry.upstream);
+    const times = h("td", "op", elementwise ? "\u2299" : "\u00D7");
+    if (elementwise) times.title = "entry by entry (elementwise product)";
+    const grad = term(cell(entry.grad, fmt, precision), entry.grad_name, "term-grad",
+      arrays ? model.nodes[entry.source].shape : null);
+    const note = broadcastNote(entry);
+    if (note) grad.append(h("span", "term-note", note));
     const row = h("tr", null,
-      h("td", "wire", `from ${source.name || source.text}`),
-      term(fmt(entry.local), entry.local_name, "term-local"),
-      h("td", "op", "\u00D7"),
-      term(fmt(entry.upstream), entry.upstream_name, "term-upstream"),
+      sourceCell(model, entry),
+      term(cell(entry.local, fmt, precision), entry.local_name, "term-local",
+        arrays ? shapeOf(entry.local) : null),
+      times,
+      term(cell(entry.upstream, fmt, precision), entry.upstream_name, "term-upstream",
+        arrays ? upShape : null),
       h("td", "op", "="),
-      term(fmt(entry.grad), entry.grad_name, "term-grad"));
+      grad);
     row.title = entry.text;
     body.append(row);
   }
   return table;
 }
 
-// A number over its name (df/dq).
-function term(number, name, className) {
+// For the vectorized rules (matmul, sum, mean, dot, transpose) there is no
+// local gradient to multiply by: the row shows the rule with the operand
+// names, the upstream gradient dout and the result, each with its shape.
+function ruleTable({ model, step, fmt, precision, output }) {
+  const table = tableWithHead([["wire", "wire"], ["rule", "term-rule"],
+    ["upstream gradient (dout)", "term-upstream"], ["", "op"], ["downstream gradient", "term-grad"]]);
+  table.classList.add("vectorized");
+  const body = table.createTBody();
+  const upShape = model.nodes[step.node].shape;
+  for (const entry of step.edges || []) {
+    const rule = ruleParts(entry, output);
+    const ruleText = rule ? `${rule.lhs} = ${rule.rhs}` : `${entry.grad_name} = ${entry.rule}`;
+    const ruleCell = h("td", "term-rule", h("code", "rule-text", ruleText));
+    const shapes = /shapes: (.*)$/.exec(entry.chain || "");
+    if (shapes) ruleCell.append(h("span", "term-shape", `shapes ${shapes[1].replace("<-", "\u2190")}`));
+    const grad = term(cell(entry.grad, fmt, precision), entry.grad_name, "term-grad",
+      model.nodes[entry.source].shape);
+    const note = broadcastNote(entry);
+    if (note) grad.append(h("span", "term-note", note));
+    const row = h("tr", null,
+      sourceCell(model, entry),
+      ruleCell,
+      term(cell(entry.upstream, fmt, precision), entry.upstream_name, "term-upstream", upShape),
+      h("td", "op", "="),
+      grad);
+    row.title = entry.chain || entry.text;
+    body.append(row);
+  }
+  return table;
+}
+
+// What goes in a term's number slot: text for a number, a small matrix for an array.
+function cell(value, fmt, precision) {
+  if (!Array.isArray(value)) return fmt(value);
+  return valueView(value, precision ?? 2, { limit: 12 });
+}
+
+// A number (or array) over its name (df/dq), and its shape when arrays are about.
+function term(content, name, className, shape) {
   const nameSpan = h("span", "term-name", name);
   nameSpan.title = name;
-  return h("td", className, h("span", "term-number", number), nameSpan);
+  const number = h(typeof content === "string" ? "span" : "div", "term-number", content);
+  const td = h("td", className, number, nameSpan);
+  if (shape) td.append(h("span", "term-shape", `shape ${shapeText(shape)}`));
+  return td;
 }
 
 // The side panel for a node or a wire: {span to mark in the program, content}.
-export function describeTarget(model, target, { result, fmt }) {
+export function describeTarget(model, target, { result, fmt, precision }) {
   if (target.edge === "out") target = { node: model.outputNode };
+  const arrays = hasArrays(model);
+  const output = outputName(result);
+  const full = (value, kind) => (Array.isArray(value) ? fullValueView(value, precision ?? 2, kind) : fmt(value));
   if (target.node !== undefined) {
     const node = model.nodes[target.node];
     const heading = node.kind === "op"
       ? `Gate ${node.symbol}${node.name ? ` (${node.name})` : ""}`
       : `${node.kind === "const" ? "Constant" : "Input"} ${node.name || node.symbol}`;
-    const rows = [
-      ["expression", node.text, "code"],
-      ["value", fmt(node.value), "value"],
-      [`gradient d${outputName(result)}/d(this)`, fmt(node.grad), "grad"],
-    ];
+    const rows = [["expression", node.text, "code"]];
+    if (arrays) rows.push(["shape", shapeLine(node.shape), "shape"]);
+    rows.push(["value", full(node.value, "value"), "value"]);
+    rows.push([`gradient d${output}/d(this)`, full(node.grad, "grad"), "grad"]);
     for (const edgeId of model.inEdges[node.id]) {
       const entry = model.backwardEntry.get(edgeId);
-      if (entry) rows.push([`local ${entry.local_name}`, fmt(entry.local), "local"]);
+      if (!entry) continue;
+      if (entry.local === null) rows.push([`rule for ${shortName(model, entry)}`, ruleLine(entry, output), "rule"]);
+      else rows.push([`local ${entry.local_name}`, full(entry.local, "local"), "local"]);
     }
     return { span: node.span, content: [h("h3", null, heading), detailTable(rows)] };
   }
@@ -90,17 +183,34 @@ export function describeTarget(model, target, { result, fmt }) {
   const source = model.nodes[edge.source];
   const into = model.nodes[edge.target];
   const entry = model.backwardEntry.get(edge.id);
-  const rows = [
-    ["carries", source.text, "code"],
-    ["value", fmt(edge.value), "value"],
-    ["gradient on this wire", fmt(edge.grad), "grad"],
-  ];
+  const rows = [["carries", source.text, "code"]];
+  if (arrays) rows.push(["shape", shapeLine(source.shape), "shape"]);
+  rows.push(["value", full(edge.value, "value"), "value"]);
+  rows.push(["gradient on this wire", full(edge.grad, "grad"), "grad"]);
   if (entry) {
-    rows.push([`local ${entry.local_name}`, fmt(entry.local), "local"]);
-    rows.push(["chain rule", entry.text, "code"]);
+    if (entry.local === null) rows.push(["rule", ruleLine(entry, output), "rule"]);
+    else rows.push([`local ${entry.local_name}`, full(entry.local, "local"), "local"]);
+    rows.push(["chain rule", entry.local === null ? (entry.chain || entry.text) : entry.text, "code"]);
   }
   const heading = `Wire ${source.name || source.symbol} \u2192 ${into.symbol}`;
   return { span: source.span, content: [h("h3", null, heading), detailTable(rows)] };
+}
+
+function shapeLine(shape) {
+  return `${shapeText(shape)}  ${shapeWords(shape)}`;
+}
+
+function shortName(model, entry) {
+  const source = model.nodes[entry.source];
+  return source.name || source.text;
+}
+
+// A vectorized rule with the operand names, and what dout stands for.
+function ruleLine(entry, output) {
+  const rule = ruleParts(entry, output);
+  if (!rule) return h("code", "inline", entry.rule);
+  return h("span", null, h("code", "inline", `${rule.lhs} = ${rule.rhs}`),
+    h("span", "detail-note", `dout = ${entry.upstream_name}`));
 }
 
 function detailTable(rows) {

@@ -55,3 +55,41 @@ export const PRESETS = [
     values: { a: -4, b: 2 },
   },
 ];
+
+// Vectors and matrices: a value is a number, a vector [..] or a matrix [[..], ..].
+export const VECTOR_PRESETS = [
+  {
+    id: "linear",
+    title: "Linear layer, squared error: W @ x + b",
+    program: "z = W @ x + b\nL = sum((z - y)**2)",
+    values: {
+      W: [[1, -2, 0.5], [0.5, 1, -1]],
+      x: [1, 2, -1],
+      b: [0.5, -0.5],
+      y: [1, 0],
+    },
+  },
+  {
+    id: "tanh-layer",
+    title: "tanh layer: h = tanh(W @ x + b)",
+    program: "h = tanh(W @ x + b)\nL = mean(h)",
+    values: {
+      W: [[1, -1], [0.5, 2], [-1, 0.5]],
+      x: [0.5, 0.25],
+      b: [0.1, -0.5, 0.2],
+    },
+  },
+  {
+    id: "softmax-vector",
+    title: "Softmax cross-entropy with vectors",
+    program: "t = [1, 0, 0]\np = exp(z) / sum(exp(z))\nL = -log(sum(p * t))",
+    values: { z: [2, 1, -1] },
+  },
+];
+
+export const PRESET_GROUPS = [
+  { label: "Numbers (the CS231n figures)", presets: PRESETS },
+  { label: "Vectors and matrices", presets: VECTOR_PRESETS },
+];
+
+export const ALL_PRESETS = [...PRESETS, ...VECTOR_PRESETS];
