@@ -11,9 +11,12 @@ Public API (see /work/contract.md):
 * ``to_svg(d)``  - that source laid out by ``dot``, with stable ids/classes so a
   browser can reveal and highlight parts step by step without re-rendering;
 * ``to_png(d)``  - the same picture as PNG bytes;
-* ``RenderError`` - ``dot`` missing, too slow, or the graph too large.
+* ``plan(d)``    - which layout draws ``d`` and why, or why it will not be drawn;
+* ``RenderError`` - ``dot`` missing, too slow, crashing, or the graph too large.
 
-How one wire is drawn.  Each wire (one engine edge, or the output) is a
+Two layouts (``layout="auto"|"figure"|"compact"`` on to_dot/to_svg/to_png).
+
+The figure (small graphs).  Each wire (one engine edge, or the output) is a
 plaintext node holding a small HTML table::
 
     name | value        <- green, id value-edge-<e>
@@ -25,10 +28,23 @@ left end of that line, and an edge from its right end runs into the consuming
 gate.  That puts the numbers exactly above and below the line, as in the
 figure, which plain Graphviz edge labels cannot do (they sit beside the edge).
 
+The compact layout (graphs the figure cannot lay out fast).  Wire nodes double
+the ranks dot works on, and long wires cost it one virtual node per rank they
+cross: on a few hundred nodes with reuse the figure takes from seconds to
+minutes, or crashes dot 2.43.  Here each wire is one edge, gate to gate (or
+input name to gate), with its numbers as an ``xlabel`` (green value over red
+gradient) that dot places after the layout; a wire that would cross the
+picture starts instead from a copy of its value's name beside the gate it
+feeds.  ``plan`` picks the layout from a cheap estimate of dot's work (see
+_measure and the thresholds below), and to_svg/to_png refuse at once what dot
+would not finish.  The page's ids are the same in both (see _compact_dot).
+
 SVG ids.  Graphviz copies ``id``/``class`` of nodes and edges onto their SVG
 ``<g>``.  Table cells can only carry an ``id`` that Graphviz emits when the
 cell has an ``href``, as ``<g id="a_<id>"><a ...>``; ``_finish_svg`` turns
-those back into ``<g id="<id>" class="...">`` without the link.
+those back into ``<g id="<id>" class="...">`` without the link.  That holds
+for cells of ``xlabel`` tables too (they land inside their edge's or gate's
+``<g>``).
 """
 
 from __future__ import annotations
@@ -36,6 +52,7 @@ from __future__ import annotations
 import functools
 import html
 import math
+import signal
 import subprocess
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -45,7 +62,7 @@ from graphviz.backend import execute as graphviz_execute
 
 from .errors import EngineError
 
-__all__ = ["RenderError", "to_dot", "to_svg", "to_png", "format_number",
+__all__ = ["RenderError", "Plan", "plan", "LAYOUTS", "to_dot", "to_svg", "to_png", "format_number",
            "format_value", "clear_cache", "DEFAULT_TIMEOUT", "DEFAULT_MAX_NODES"]
 
 #: The Graphviz layout program; a module attribute so tests can point it elsewhere.
@@ -55,6 +72,55 @@ DOT_COMMAND = "dot"
 # 200 terms (20,000) in 12 s with pinning and 0.3 s without.
 LEFT_ALIGN_BUDGET = 2000
 MAX_ORDERED_FANOUT = 30  # above this many wires from one value, operand order is dot's choice
+
+LAYOUTS = ("auto", "figure", "compact")
+# How "auto" chooses (benchmarks/render_bench.py measures it; seconds of `dot`
+# on a 2-core machine).  The cost that matters is the stretch: how many ranks
+# the wires cross in all (see _measure).  The figure, whose wires are nodes of
+# their own, is drawn when all of these hold:
+#   - at most this many gates, names and wires: sums of products of 700-1,400
+#     items take 0.2-0.5 s, of 2,100-2,300 items 1-2 s, of 3,500-4,500 items
+#     4-7 s (chains and trees of 2,000 items 0.2-0.4 s);
+FIGURE_MAX_ITEMS = 1200
+#   - at most this many rank crossings, as the figure ranks its wires (its
+#     inputs pinned to the left edge or not, see LEFT_ALIGN_BUDGET): random
+#     mixes with 400-800 take 0.1-0.6 s, 1,200 0.4-0.8 s, 1,700 0.9-1.9 s, and
+#     2,300 (a polynomial in x) over 15 s;
+FIGURE_MAX_STRETCH = 1200
+#   - at most this many wires from one value (above it the figure would lose
+#     its operand order anyway, see MAX_ORDERED_FANOUT).
+FIGURE_MAX_FANOUT = MAX_ORDERED_FANOUT
+# Otherwise the compact layout draws it.  There, a wire that would cross more
+# than COPY_GAP ranks starts from a copy of its value's name next to the gate
+# it feeds (long wires across a big picture cannot be followed anyway), and
+# then the longest wires do, until the others cross at most
+# COMPACT_STRETCH_BUDGET ranks in all: up to 2,000 crossings every shape
+# measured lays out in 0.1-1 s, while 3,000-5,000 take 2-11 s where one value
+# feeds a long chain (a polynomial in x).  COMPACT_STRETCH_BUDGET = None: never copy.
+COPY_GAP = 4
+COMPACT_STRETCH_BUDGET = 2000
+# to_svg/to_png refuse at once, without running dot, a compact layout whose
+# wires still cross more ranks than this (only when COMPACT_STRETCH_BUDGET
+# is None or above it) ...
+COMPACT_MAX_STRETCH = 4000
+# ... and a figure asked for with layout="figure" past this: 2,000-5,000
+# crossings take from 1 s to over 15 s (a polynomial in x), 11,000 time out,
+# and from ~40,000 dot 2.43 crashes (SIGSEGV).
+FIGURE_MAX_STRETCH_TRIED = 4000
+# Extra dot attributes for the compact layout.  Measured on compact layouts
+# with long wires (one value feeding a 100-300 term chain, no copies):
+# nslimit=0.2 cut 5 s to 0.3 s and >15 s to 1-4 s; mclimit and searchsize
+# changed nothing measurable (mincross took at most 0.1 s); remincross only
+# matters with clusters.  What no attribute caps is dot 2.43's network-simplex
+# setup: 3 s for 23,000 virtual nodes even when nslimit stops it after 4
+# iterations.  With the copies keeping every wire short, none is needed.
+COMPACT_LIMITS: dict = {}
+# Room between nodes in a rank and between ranks (inches) for the numbers
+# placed after layout: tighter, and they overlap more often.
+COMPACT_SEP = ("0.3", "0.5")
+# Weight of the wire from each gate's deepest operand (see _spine): 8 keeps
+# long sums straight (sum of 200 products: 300 pt high instead of 9,700).
+COMPACT_GATE_WEIGHT = "8"
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_NODES = 2000
 MAX_PRECISION = 12
@@ -302,7 +368,181 @@ def _folds(nodes, edges, fold_constants: bool):
     return folded, hidden, labels
 
 
-# --- DOT -----------------------------------------------------------------------
+# --- what gets drawn -----------------------------------------------------------
+
+class _Circuit:
+    """An engine result read for drawing: the values, their wires, and the gate labels.
+
+    ``wires[n]`` lists the wires that carry node n's value: one per use that is
+    drawn (`x*x` has two), plus the output's own wire (id "out", target None).
+    ``drawn`` are the node ids that appear in the picture, in id order; folded
+    constants and the signs of signed numbers do not.
+    """
+
+    def __init__(self, d: dict, fold_constants: bool, max_nodes: int):
+        nodes, edges, out = _read_result(d, max_nodes)
+        folded, hidden, labels = _folds(nodes, edges, fold_constants)
+        wires: dict[int, list] = {nid: [] for nid in nodes}
+        for e in edges:
+            if e["id"] not in folded:
+                wires[e["source"]].append(e)
+        out_node = nodes[out]
+        wires[out].append({"id": "out", "source": out, "target": None,
+                           "value": d["output"].get("value", out_node.get("value")),
+                           "grad": out_node.get("grad", 1.0)})
+        self.nodes, self.edges, self.out, self.output = nodes, edges, out, d["output"]
+        self.hidden, self.gate_labels, self.wires = hidden, labels, wires
+        self.drawn = [nid for nid in sorted(nodes)
+                      if nid not in hidden
+                      and not (nodes[nid].get("kind") == "const" and not wires[nid])]
+
+    def name(self, nid) -> str | None:
+        return _display_name(self.nodes[nid], self.output if nid == self.out else None)
+
+
+class Plan:
+    """How a result will be drawn, decided from its shape before `dot` runs.
+
+    ``layout``   "figure" or "compact";
+    ``nodes``    drawn gates and leaves; ``wires`` drawn wires (with the output's);
+    ``fanout``   the most wires leaving one value;
+    ``stretch``  rank crossings of all wires, ranked as late as possible (see _measure);
+    ``figure_stretch`` the same as the figure ranks them: its inputs at the left
+                 edge when that is cheap (see _stretch), else ``stretch``;
+    ``copies``   the wires the compact layout draws from a copy of their value's
+                 name instead of from the value itself (see _compact_dot);
+    ``compact_stretch`` rank crossings of the other wires: the compact layout's cost;
+    ``refusal``  None, or the message of the RenderError that to_svg/to_png raise
+                 instead of running `dot`.
+    """
+
+    __slots__ = ("layout", "nodes", "wires", "fanout", "stretch", "figure_stretch", "copies",
+                 "compact_stretch", "refusal")
+
+    def __init__(self, **fields):
+        for key in self.__slots__:
+            setattr(self, key, fields[key])
+
+    def __repr__(self):
+        inner = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__slots__ if k != "copies")
+        return f"Plan({inner}, copies={len(self.copies)})"
+
+
+def _measure(c: _Circuit):
+    """(wires, max fan-out, ALAP stretch, [(gap, wire id, node id) of every long wire]).
+
+    The stretch predicts dot's work.  Every drawn node is ranked as late as its
+    consumers allow, counting back from the output (rank 0): r(n) = min over
+    its wires of r(consumer) - 1.  A wire then crosses r(consumer) - r(n) - 1
+    ranks (its gap), and dot routes it through one virtual node per rank
+    crossed: it orders them (mincross), then places them all with a network
+    simplex whose setup and every step touch all of them; that is where the
+    time goes.  Chains, trees and sums of products stretch by ~0; a value
+    reused all over the graph (`x+x+...+x`, a polynomial in x, random reuse)
+    by thousands.  A node's nearest consumer has gap 0, so redrawing any other
+    wire from a copy placed next to its consumer takes exactly that wire's gap
+    off the total and moves no rank.
+
+    Values the output does not depend on (`q = x + y` when f never uses q) sit
+    where dot puts them, right after their operands (and an input used only
+    there, right before its first use).
+    """
+    rank: dict[int, int] = {}
+    live = set()
+    fanout = n_wires = 0
+    for nid in reversed(c.drawn):
+        its = c.wires[nid]
+        fanout = max(fanout, len(its))
+        n_wires += len(its)
+        targets = [w["target"] for w in its if w["target"] in live]
+        if nid == c.out or targets:
+            live.add(nid)
+            rank[nid] = min((rank[t] for t in targets), default=0) - 1
+    if len(live) < len(c.drawn):
+        operands: dict[int, list[int]] = {}
+        for nid in c.drawn:
+            for w in c.wires[nid]:
+                if w["target"] is not None:
+                    operands.setdefault(w["target"], []).append(nid)
+        lowest = min(rank.values())
+        dead = [nid for nid in c.drawn if nid not in live]
+        for nid in dead:
+            if c.nodes[nid].get("kind") == "op":
+                rank[nid] = 1 + max((rank[s] for s in operands.get(nid, ()) if s in rank),
+                                    default=lowest - 1)
+        for nid in dead:
+            if nid not in rank:
+                rank[nid] = min((rank[w["target"]] for w in c.wires[nid]
+                                 if w["target"] is not None), default=1) - 1
+    long_wires = []
+    stretch = 0
+    for nid in c.drawn:
+        for w in c.wires[nid]:
+            gap = rank[w["target"]] - rank[nid] - 1 if w["target"] is not None else 0
+            if gap > 0:
+                stretch += gap
+                long_wires.append((gap, w["id"], nid))
+    return n_wires, fanout, stretch, long_wires
+
+
+def _plan(c: _Circuit, layout: str) -> Plan:
+    """Which layout draws ``c`` (``layout`` "auto" decides), or why `dot` should not try."""
+    if layout not in LAYOUTS:
+        raise RenderError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
+    n_wires, fanout, stretch, long_wires = _measure(c)
+    asap = _stretch(c.nodes, c.edges, c.hidden)
+    figure_stretch = asap if asap <= LEFT_ALIGN_BUDGET else stretch
+    if layout == "auto":
+        figure = (len(c.drawn) + n_wires <= FIGURE_MAX_ITEMS
+                  and figure_stretch <= FIGURE_MAX_STRETCH and fanout <= FIGURE_MAX_FANOUT)
+        layout = "figure" if figure else "compact"
+    # Wires longer than COPY_GAP, then the longest first until what is left is cheap.
+    long_wires.sort(key=lambda t: (-t[0], t[1]))
+    copies, compact_stretch = set(), stretch
+    for gap, key, _ in long_wires:
+        if COMPACT_STRETCH_BUDGET is None or (gap <= COPY_GAP
+                                              and compact_stretch <= COMPACT_STRETCH_BUDGET):
+            break
+        copies.add(key)
+        compact_stretch -= gap
+    refusal = None
+    cost, limit = ((compact_stretch, COMPACT_MAX_STRETCH) if layout == "compact"
+                   else (figure_stretch, FIGURE_MAX_STRETCH_TRIED))
+    if cost > limit:
+        share: dict[int, int] = {}
+        for gap, key, nid in long_wires:
+            if layout == "figure" or key not in copies:
+                share[nid] = share.get(nid, 0) + gap
+        worst = max(share, key=share.get)
+        what, uses = _what(c, worst), len(c.wires[worst])
+        why = (f"{what} is used {uses} times across the graph" if 2 * share[worst] >= cost
+               else f"{len(share)} values, such as {what} (used {uses} times), are used "
+                    f"far apart across the graph")
+        if why.startswith("the value"):
+            why = "T" + why[1:]
+        refusal = (f"{why}: too many long wires ({cost:,} rank crossings) for Graphviz to "
+                   f"lay out in time, so there is no picture; the numbers are still shown.")
+    return Plan(layout=layout, nodes=len(c.drawn), wires=n_wires, fanout=fanout,
+                stretch=stretch, figure_stretch=figure_stretch,
+                copies=frozenset(copies if layout == "compact" else ()),
+                compact_stretch=compact_stretch, refusal=refusal)
+
+
+def _what(c: _Circuit, nid) -> str:
+    """A value as a message names it: `x`, or `the value of tanh(x0 - x1)`."""
+    name = c.name(nid)
+    if name is not None:
+        return name
+    return f"the value of `{_plain(c.nodes[nid].get('text') or c.gate_labels.get(nid, '?'))}`"
+
+
+def _plain(text: str, limit: int = 30) -> str:
+    """Program text for a message: one line, shortened."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+# --- DOT: the figure layout ----------------------------------------------------
 
 def _wire_node(key, name_cell, value, grad, precision, nonfinite) -> _Html:
     """The table that draws one wire: optional name, value over the line, gradient under it."""
@@ -363,30 +603,16 @@ def _stretch(nodes: dict, edges: list, hidden) -> int:
     return total
 
 
-def to_dot(d: dict, precision: int = 2, fold_constants: bool = True,
-           max_nodes: int = DEFAULT_MAX_NODES) -> str:
-    """The DOT source of the circuit picture of an engine result dict.
+def _gate(nid, label, **extra) -> str:
+    return f"  g{nid} " + _attrs(
+        label=_Html(_text(label)), shape="circle", width="0.36", margin="0.02",
+        fontsize="12" if len(label) <= 3 else "10",
+        id=f"node-{nid}", **{"class": "gate"}, **extra)
 
-    ``precision`` is the number of decimals on the wires; ``fold_constants``
-    draws `1 + x` as a `+1` gate instead of giving the 1 its own wire;
-    ``max_nodes`` refuses graphs too large to lay out in reasonable time.
-    """
-    if isinstance(precision, bool) or not isinstance(precision, int) \
-            or not 0 <= precision <= MAX_PRECISION:
-        raise RenderError(f"precision must be a whole number from 0 to {MAX_PRECISION}")
-    nodes, edges, out = _read_result(d, max_nodes)
-    folded, hidden, gate_labels = _folds(nodes, edges, fold_constants)
 
-    # Every value's wires: one per use (x*x has two), plus the output's own.
-    wires: dict[int, list] = {nid: [] for nid in nodes}
-    for e in edges:
-        if e["id"] not in folded:
-            wires[e["source"]].append(e)
-    out_node = nodes[out]
-    wires[out].append({"id": "out", "source": out, "target": None,
-                       "value": d["output"].get("value", out_node.get("value")),
-                       "grad": out_node.get("grad", 1.0)})
-
+def _figure_dot(c: _Circuit, precision: int) -> str:
+    """The CS231n figure: every wire a line with its value above and gradient below."""
+    nodes, wires = c.nodes, c.wires
     # Keeping operands in slot order, top to bottom (w0 above x0), costs dot dearly
     # around a value with many wires: `x+x+...` with 100 uses takes minutes with it
     # and under a second without; 30 uses take 0.08 s with it.
@@ -402,20 +628,14 @@ def to_dot(d: dict, precision: int = 2, fold_constants: bool = True,
     ]
     leaf_starts = []   # drawn at the left edge, like x, y, z in the figure
 
-    for nid in sorted(nodes):
+    for nid in c.drawn:
         node, its_wires = nodes[nid], wires[nid]
         kind = node.get("kind")
-        if nid in hidden or (kind == "const" and not its_wires):
-            continue   # folded into every gate that uses it
-        name = _display_name(node, d["output"] if nid == out else None)
+        name = c.name(nid)
 
         start = None   # where this value's wires begin: its gate, or its own label
         if kind == "op":
-            label = gate_labels[nid]
-            lines.append(f"  g{nid} " + _attrs(
-                label=_Html(_text(label)), shape="circle", width="0.36", margin="0.02",
-                fontsize="12" if len(label) <= 3 else "10",
-                id=f"node-{nid}", **{"class": "gate"}))
+            lines.append(_gate(nid, c.gate_labels[nid]))
             start = f"g{nid}"
 
         # With one wire the name rides on it (x -2.00).  A value used several
@@ -459,7 +679,7 @@ def to_dot(d: dict, precision: int = 2, fold_constants: bool = True,
                     arrowhead="normal", id=f"head-edge-{key}",
                     **{"class": f"wire-head {classes}"}, **dashed))
 
-    if leaf_starts and _stretch(nodes, edges, hidden) <= LEFT_ALIGN_BUDGET:
+    if leaf_starts and _stretch(nodes, c.edges, c.hidden) <= LEFT_ALIGN_BUDGET:
         # Inputs line up at the left, so a late input (z) reaches its gate on a
         # long wire instead of floating in the middle.  On big graphs that makes
         # dot route hundreds of long wires (minutes of layout), so there the
@@ -467,6 +687,156 @@ def to_dot(d: dict, precision: int = 2, fold_constants: bool = True,
         lines.append("  { rank=min; " + "; ".join(leaf_starts) + "; }")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+# --- DOT: the compact layout ---------------------------------------------------
+
+def _numbers_label(key, name_cell, value, grad, precision) -> _Html:
+    """A wire's external label: green value over red gradient, the name (if any) before them."""
+    name_td = ""
+    if name_cell is not None:
+        nid, name = name_cell
+        name_td = (f'<td id="name-node-{nid}" href="#" rowspan="2" valign="middle" '
+                   f'cellpadding="1">{_font(name)}</td>')
+    value_td = (f'<td id="value-edge-{key}" href="#" align="left" cellpadding="0">'
+                f'{_font(format_value(value, precision), VALUE_COLOR)}</td>')
+    grad_td = (f'<td id="grad-edge-{key}" href="#" align="left" cellpadding="0">'
+               f'{_font(format_value(grad, precision), GRAD_COLOR)}</td>')
+    return _Html('<table border="0" cellborder="0" cellspacing="0" cellpadding="0">'
+                 f"<tr>{name_td}{value_td}</tr><tr>{grad_td}</tr></table>")
+
+
+def _start_label(nid, name, total, precision) -> _Html:
+    """A value's own label in the compact layout: its name, and under it the total gradient."""
+    rows = []
+    if name is not None:
+        rows.append(f'<tr><td id="name-node-{nid}" href="#" cellpadding="1">{_font(name)}</td></tr>')
+    if total is not None:
+        rows.append(f'<tr><td id="total-node-{nid}" href="#" cellpadding="1">'
+                    f'{_font(format_value(total, precision), GRAD_COLOR)}</td></tr>')
+    return _Html('<table border="0" cellborder="0" cellspacing="0" cellpadding="0">'
+                 + ("".join(rows) or "<tr><td></td></tr>") + "</table>")
+
+
+def _spine(c: _Circuit, copies) -> set:
+    """The wires from each gate's deepest operand (longest path from an input).
+
+    Drawn straight (heavy), they make the long chains of a big graph (the `+`
+    of a long sum) run straight across, with the short side branches beside
+    them, instead of sloping down the picture.
+    """
+    depth: dict[int, int] = {}
+    best: dict[int, tuple] = {}
+    for nid in c.drawn:
+        depth[nid] = best[nid][0] + 1 if nid in best else 0
+        if c.nodes[nid].get("kind") != "op":
+            continue
+        for w in c.wires[nid]:
+            t = w["target"]
+            if t is not None and w["id"] not in copies and depth[nid] > best.get(t, (-1, None))[0]:
+                best[t] = (depth[nid], w["id"])
+    return {key for _, key in best.values()}
+
+
+def _compact_dot(c: _Circuit, precision: int, copies=frozenset()) -> str:
+    """Gates and names joined by one edge per wire, the numbers placed beside it afterwards.
+
+    No wire nodes and no edge labels inside the layout: dot ranks only the gates,
+    and writes each wire's numbers as an `xlabel` once everything is placed.
+    SVG ids, as in the figure: gate `node-<id>` (class gate), wire `edge-<e>`
+    (the edge itself, class `wire wire-head`: the page colours that class's
+    path and arrow), its `value-edge-<e>`/`grad-edge-<e>`, the output's
+    `edge-out` (into an invisible point); an input or constant is its own
+    label `start-node-<id>` with `name-node-<id>`, and `total-node-<id>` under
+    it when it has several wires; a gate with several wires carries its name
+    and total as an xlabel, one with a single wire writes its name before the
+    wire's numbers.  There are no `head-edge-`/`tail-node-` pieces.
+    A wire in ``copies`` starts at a copy of its value's name, placed next to
+    the gate it feeds, instead of crossing the picture from the value itself:
+    the copy belongs to its wire (id `tail-edge-<wire>`, as the stretch of a
+    wire before its numbers does in the figure).
+    """
+    nodes, wires = c.nodes, c.wires
+    spine = _spine(c, copies)
+    lines = [
+        "digraph circuit {",
+        "  graph " + _attrs(rankdir="LR", splines="line", nodesep=COMPACT_SEP[0],
+                            ranksep=COMPACT_SEP[1], fontname=FONT, bgcolor="white", pad="0.15",
+                            forcelabels="true", **COMPACT_LIMITS),
+        "  node " + _attrs(fontname=FONT, fontsize="10", shape="plaintext", margin="0"),
+        "  edge " + _attrs(fontname=FONT, fontsize="9", arrowsize="0.4", penwidth="0.7"),
+    ]
+    for nid in c.drawn:
+        node, its_wires = nodes[nid], wires[nid]
+        kind = node.get("kind")
+        name = c.name(nid)
+        # the total gradient is shown where a value splits into several wires
+        total = node.get("grad") if len(its_wires) != 1 else None
+        if kind == "op":
+            own = total is not None and len(its_wires) > 1
+            extra = {"xlabel": _start_label(nid, name, total, precision)} if own else {}
+            lines.append(_gate(nid, c.gate_labels[nid], **extra))
+        else:
+            own = True
+            lines.append(f"  n{nid} " + _attrs(
+                label=_start_label(nid, name, total, precision),
+                id=f"start-node-{nid}", **{"class": f"start {kind}"}))
+        for e in its_wires:
+            key = e["id"]
+            start = f"g{nid}" if kind == "op" else f"n{nid}"
+            if key in copies:
+                start = f"c{key}"
+                copy = name if name is not None else _plain(
+                    node.get("text") or c.gate_labels.get(nid, "?"), 16)
+                lines.append(f"  c{key} " + _attrs(
+                    label=_Html(_text(copy)),
+                    id=f"tail-edge-{key}",
+                    **{"class": f"wire-tail start {kind} copy of-edge-{key}"}))
+            bad = _nonfinite(e.get("value"), e.get("grad"))
+            # (wire-head: the page highlights that class's path and arrow)
+            classes = f"wire wire-head of-edge-{key}" + (" nonfinite" if bad else "")
+            dashed = {"style": "dashed", "color": NONFINITE_COLOR} if bad else {}
+            name_cell = (nid, name) if (not own and name is not None) else None
+            target = f"g{e['target']}" if e["target"] is not None else "wout"
+            if target == "wout":
+                lines.append("  wout " + _attrs(shape="point", style="invis", width="0.01"))
+            weight = {"weight": COMPACT_GATE_WEIGHT} if key in spine else {}
+            lines.append(f"  {start} -> {target} " + _attrs(
+                xlabel=_numbers_label(key, name_cell, e.get("value"), e.get("grad"), precision),
+                id=f"edge-{key}", **{"class": classes}, **weight, **dashed))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def to_dot(d: dict, precision: int = 2, fold_constants: bool = True,
+           max_nodes: int = DEFAULT_MAX_NODES, layout: str = "auto") -> str:
+    """The DOT source of the circuit picture of an engine result dict.
+
+    ``precision`` is the number of decimals on the wires; ``fold_constants``
+    draws `1 + x` as a `+1` gate instead of giving the 1 its own wire;
+    ``max_nodes`` refuses graphs too large to lay out in reasonable time;
+    ``layout`` is "figure" (the CS231n picture), "compact" (gates joined by
+    labelled edges, for big graphs) or "auto" (see ``plan``).
+    """
+    return _source(d, precision, fold_constants, max_nodes, layout)[0]
+
+
+def plan(d: dict, fold_constants: bool = True, max_nodes: int = DEFAULT_MAX_NODES,
+         layout: str = "auto") -> Plan:
+    """How ``d`` would be drawn: the layout, the measures behind it, and any refusal."""
+    return _plan(_Circuit(d, fold_constants, max_nodes), layout)
+
+
+def _source(d, precision, fold_constants, max_nodes, layout):
+    """(DOT source, Plan) of a result."""
+    if isinstance(precision, bool) or not isinstance(precision, int) \
+            or not 0 <= precision <= MAX_PRECISION:
+        raise RenderError(f"precision must be a whole number from 0 to {MAX_PRECISION}")
+    c = _Circuit(d, fold_constants, max_nodes)
+    p = _plan(c, layout)
+    if p.layout == "figure":
+        return _figure_dot(c, precision), p
+    return _compact_dot(c, precision, p.copies), p
 
 
 def _display_name(node, output) -> str | None:
@@ -506,12 +876,23 @@ def _run_dot(source: str, fmt: str, timeout: float) -> bytes:
         raise RenderError(f"Drawing the graph took longer than {timeout:g} seconds "
                           f"and was stopped; try a smaller program.") from None
     except graphviz.CalledProcessError as err:
+        if err.returncode < 0:   # killed by a signal: dot 2.43 segfaults on some big graphs
+            raise RenderError(f"Graphviz's `dot` crashed ({_signal_name(-err.returncode)}) "
+                              f"on this graph; the numbers are still shown.") from None
         detail = (err.stderr or b"").decode("utf-8", "replace").strip().splitlines()
         raise RenderError("Graphviz's `dot` failed to draw the graph"
                           + (f": {detail[-1]}" if detail else ".")) from None
     except OSError as err:
         raise RenderError(f"Graphviz's `dot` program could not be run: {err}") from None
     return proc.stdout
+
+
+def _signal_name(number: int) -> str:
+    """`signal 11` as "signal 11, SIGSEGV" when the name is known."""
+    try:
+        return f"signal {number}, {signal.Signals(number).name}"
+    except ValueError:
+        return f"signal {number}"
 
 
 def _finish_svg(svg: bytes) -> str:
@@ -558,15 +939,26 @@ def clear_cache() -> None:
     _render_cached.cache_clear()
 
 
+def _picture(d, fmt, precision, fold_constants, timeout, max_nodes, layout):
+    source, p = _source(d, precision, fold_constants, max_nodes, layout)
+    if p.refusal:
+        raise RenderError(p.refusal)
+    return _render_cached(source, fmt, float(timeout))
+
+
 def to_svg(d: dict, precision: int = 2, fold_constants: bool = True,
-           timeout: float = DEFAULT_TIMEOUT, max_nodes: int = DEFAULT_MAX_NODES) -> str:
-    """The circuit as an SVG string with stable ids (see the contract), ready to inline."""
-    source = to_dot(d, precision=precision, fold_constants=fold_constants, max_nodes=max_nodes)
-    return _render_cached(source, "svg", float(timeout))
+           timeout: float = DEFAULT_TIMEOUT, max_nodes: int = DEFAULT_MAX_NODES,
+           layout: str = "auto") -> str:
+    """The circuit as an SVG string with stable ids (see the contract), ready to inline.
+
+    Raises RenderError without running `dot` when ``plan`` says it cannot lay
+    the graph out in time.
+    """
+    return _picture(d, "svg", precision, fold_constants, timeout, max_nodes, layout)
 
 
 def to_png(d: dict, precision: int = 2, fold_constants: bool = True,
-           timeout: float = DEFAULT_TIMEOUT, max_nodes: int = DEFAULT_MAX_NODES) -> bytes:
+           timeout: float = DEFAULT_TIMEOUT, max_nodes: int = DEFAULT_MAX_NODES,
+           layout: str = "auto") -> bytes:
     """The circuit as PNG bytes (for the docs, or a download)."""
-    source = to_dot(d, precision=precision, fold_constants=fold_constants, max_nodes=max_nodes)
-    return _render_cached(source, "png", float(timeout))
+    return _picture(d, "png", precision, fold_constants, timeout, max_nodes, layout)

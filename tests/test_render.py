@@ -565,8 +565,248 @@ def test_render_imports_only_what_it_may():
             imported.update(a.name.split(".")[0] for a in node.names)
         elif isinstance(node, ast.ImportFrom):
             imported.add("." * node.level + (node.module or ""))
-    allowed = {"__future__", "functools", "html", "math", "subprocess", "unicodedata", "xml",
+    allowed = {"__future__", "functools", "html", "math", "signal", "subprocess", "unicodedata", "xml",
                "numpy", "graphviz", "graphviz.backend", ".errors"}
     assert imported <= allowed, imported - allowed
     assert issubclass(RenderError, EngineError)
     assert os.path.basename(render.__file__) == "render.py"
+
+
+# --- the compact layout for big graphs ---------------------------------------------
+
+def mixed_program(terms, variables=12):
+    """A deterministic random-looking mix: `tanh(x3 - x7) + x1*x5 + exp(-x2) + max(x4, x9) + ...`."""
+    out = []
+    for i in range(terms):
+        a, b = (7 * i + 3) % variables, (5 * i + 1) % variables
+        b = b if b != a else (b + 1) % variables
+        out.append([f"x{a}*x{b}", f"tanh(x{a} - x{b})", f"exp(-x{a})", f"max(x{a}, x{b})"][i % 4])
+    values = {f"x{i}": (i % 7 - 3) / 4 for i in range(variables)}
+    return " + ".join(out), values
+
+
+def sum_of_x(uses):
+    return "+".join(["x"] * uses), {"x": 0.5}
+
+
+def drawn_edges(d):
+    """The engine edges that are wires in the picture (constant folding on)."""
+    nodes = {n["id"]: n for n in d["nodes"]}
+    folded, hidden, _ = render._folds(nodes, sorted(d["edges"], key=lambda e: e["id"]), True)
+    return [e for e in d["edges"] if e["id"] not in folded]
+
+
+def inside(outer: ET.Element, inner: ET.Element) -> bool:
+    return any(el is inner for el in outer.iter())
+
+
+@NEEDS_DOT
+def test_compact_layout_ids_classes_and_numbers():
+    d = evaluate(*mixed_program(60))
+    p = render.plan(d)
+    assert p.layout == "compact" and p.refusal is None and 100 < len(d["nodes"]) < 400
+    root = parse(render.to_svg(d))
+    ids = by_id(root)                               # unique ids
+    wires = drawn_edges(d)
+    assert len(wires) > 150
+    for e in wires + [{"id": "out", "value": d["output"]["value"],
+                       "grad": 1.0}]:
+        k = e["id"]
+        wire, value, grad = ids[f"edge-{k}"], ids[f"value-edge-{k}"], ids[f"grad-edge-{k}"]
+        assert {"wire", "edge"} <= classes(wire), k    # the Graphviz edge itself
+        assert wire.find(f"{SVG}path") is not None
+        assert "value" in classes(value) and "grad" in classes(grad)
+        assert text_of(value) == format_value(e["value"]) and text_of(grad) == format_value(e["grad"])
+        assert inside(wire, value) and inside(wire, grad)    # the numbers go with their wire
+    nodes = {n["id"]: n for n in d["nodes"]}
+    for n in d["nodes"]:
+        if n["kind"] == "op":
+            assert "gate" in classes(ids[f"node-{n['id']}"])
+        elif n["kind"] == "input":
+            assert text_of(ids[f"name-node-{n['id']}"]) == n["name"]
+            assert "name" in classes(ids[f"name-node-{n['id']}"])
+            uses = [e for e in wires if e["source"] == n["id"]]
+            if len(uses) > 1:   # the total gradient where a value splits
+                assert text_of(ids[f"total-node-{n['id']}"]) == format_value(n["grad"])
+                assert "total" in classes(ids[f"total-node-{n['id']}"])
+    # long wires start at a copy of their value's name, which belongs to the wire
+    assert p.copies
+    for k in p.copies:
+        copy = ids[f"tail-edge-{k}"]
+        (e,) = [e for e in wires if e["id"] == k]
+        assert text_of(copy) == nodes[e["source"]]["name"]
+        assert {"wire-tail", "copy"} <= classes(copy)
+    gates = [el for el in root.iter(f"{SVG}g") if "gate" in classes(el)]
+    hidden = render._folds(nodes, d["edges"], True)[1]       # signs of signed numbers
+    assert len(gates) == len([n for n in d["nodes"] if n["kind"] == "op"]) - len(hidden)
+    assert root.find(f".//{SVG}a") is None and root.find(f".//{SVG}title") is None
+    assert not any(i.startswith(("head-edge-", "tail-node-")) for i in ids)
+
+
+@NEEDS_DOT
+def test_compact_layout_of_a_small_graph_keeps_names_and_totals():
+    d = evaluate("q = x + y; f = q * q * z + x", {"x": -2, "y": 5, "z": -4})
+    ids = by_id(parse(render.to_svg(d, layout="compact")))
+    q = next(n["id"] for n in d["nodes"] if n["name"] == "q")
+    assert text_of(ids[f"name-node-{q}"]) == "q" and text_of(ids[f"total-node-{q}"]) == "-24.00"
+    assert text_of(ids["total-node-0"]) == "-23.00"          # x: -24 + 1
+    out = d["output"]["node"]
+    assert text_of(ids[f"name-node-{out}"]) == "f"
+    assert wire_numbers(ids, "out") == ("-38.00", "1.00")
+    assert "wire" in classes(ids["edge-out"])
+    for e in d["edges"]:
+        assert wire_numbers(ids, e["id"]) == (format_value(e["value"]), format_value(e["grad"]))
+
+
+@pytest.mark.parametrize("program, values", [CIRCUIT, NEURON,
+                                             ("f = 2 * (x*y + max(z, w))",
+                                              {"x": 3, "y": -4, "z": 2, "w": -1}),
+                                             ("f = x * x", {"x": 3}),
+                                             sum_of_x(30)])
+def test_small_graphs_keep_the_figure(program, values):
+    d = evaluate(program, values)
+    assert render.plan(d).layout == "figure"
+    assert render.to_dot(d) == render.to_dot(d, layout="figure")
+    assert "xlabel" not in render.to_dot(d)
+
+
+@pytest.mark.parametrize("program, values", [sum_of_x(100), sum_of_x(700), mixed_program(150),
+                                             (" + ".join(f"x{i}*x{i + 1}" for i in range(300)),
+                                              {f"x{i}": 1.0 for i in range(301)})])
+def test_big_graphs_get_the_compact_layout(program, values):
+    d = evaluate(program, values)
+    p = render.plan(d)
+    assert p.layout == "compact" and p.refusal is None
+    assert p.compact_stretch <= render.COMPACT_STRETCH_BUDGET
+    dot = render.to_dot(d)
+    assert "xlabel=<" in dot and "ordering" not in dot and "rank=min" not in dot
+    assert dot == render.to_dot(d, layout="compact")
+
+
+def test_hub_wires_start_from_copies():
+    d = evaluate(*sum_of_x(100))
+    p = render.plan(d)
+    assert p.fanout == 100 and p.stretch > 4000
+    assert len(p.copies) >= 90 and p.compact_stretch < 100
+    dot = render.to_dot(d)
+    assert dot.count('class="wire-tail start input copy') == len(p.copies)
+    assert dot.count('id="name-node-0"') == 1 and dot.count('id="total-node-0"') == 1
+
+
+def test_unused_values_do_not_confuse_the_estimate():
+    d = evaluate("q = x + y; r = q * 2; f = z * 3", {"x": 1, "y": 2, "z": 3})
+    p = render.plan(d)
+    assert p.layout == "figure" and p.stretch == 0
+    d = evaluate("f = x", {"x": 1})
+    assert render.plan(d).stretch == 0
+    assert "edge-out" in render.to_dot(d, layout="compact")
+
+
+@pytest.mark.parametrize("layout", ["", "Figure", None, 3])
+def test_bad_layout_is_refused(layout):
+    with pytest.raises(RenderError, match="layout must be one of auto, figure, compact"):
+        render.to_dot(evaluate(*CIRCUIT), layout=layout)
+
+
+def counting_dot(monkeypatch):
+    calls = []
+    monkeypatch.setattr(render, "_run_dot", lambda *a: calls.append(a) or b"<svg/>")
+    return calls
+
+
+def test_figure_of_a_hub_is_refused_before_dot(monkeypatch):
+    calls = counting_dot(monkeypatch)
+    d = evaluate(*sum_of_x(300))
+    began = time.monotonic()
+    for draw in (render.to_svg, render.to_png):
+        with pytest.raises(RenderError) as info:
+            draw(d, layout="figure")
+        assert isinstance(info.value, EngineError)
+        assert info.value.message.startswith("x is used 300 times across the graph: too many "
+                                             "long wires (44,551 rank crossings)")
+        assert "the numbers are still shown" in info.value.message
+    assert time.monotonic() - began < 1
+    assert calls == []
+    assert render.to_dot(d, layout="figure").startswith("digraph")   # the source is still there
+    # reuse spread over many values names one of them
+    d = evaluate(*mixed_program(150))
+    with pytest.raises(RenderError, match=r"^\d+ values, such as x\d+ \(used \d+ times\), are "
+                                          r"used far apart across the graph: too many long wires"):
+        render.to_svg(d, layout="figure")
+    assert calls == []
+
+
+def test_compact_layout_without_copies_is_refused_before_dot(monkeypatch):
+    calls = counting_dot(monkeypatch)
+    monkeypatch.setattr(render, "COMPACT_STRETCH_BUDGET", None)
+    d = evaluate("q = tanh(x); f = " + " + ".join(f"q*{i}" for i in range(200)), {"x": 0.5})
+    p = render.plan(d)
+    assert p.layout == "compact" and not p.copies and p.refusal
+    with pytest.raises(RenderError, match=r"^q is used 200 times across the graph: too many "
+                                          r"long wires \(19,701 rank crossings\)"):
+        render.to_svg(d)
+    # an unnamed value is named by its text
+    d["nodes"][1]["name"] = None
+    with pytest.raises(RenderError, match=r"^The value of `tanh\(x\)` is used 200 times"):
+        render.to_svg(d)
+    assert calls == []
+
+
+def test_crashing_dot_says_so(monkeypatch, tmp_path):
+    monkeypatch.setattr(render, "DOT_COMMAND", fake_dot(tmp_path, "kill -SEGV $$"))
+    with pytest.raises(RenderError) as info:
+        render.to_svg(evaluate(*CIRCUIT))
+    assert info.value.message == ("Graphviz's `dot` crashed (signal 11, SIGSEGV) on this "
+                                  "graph; the numbers are still shown.")
+    assert "failed" not in info.value.message
+
+
+def test_hostile_names_cannot_break_out_of_compact_labels():
+    d = evil_dict()
+    dot = render.to_dot(d, layout="compact")
+    for st in [ln.strip() for ln in dot.splitlines()[4:-1]]:
+        assert re.match(r"^(g|n|c)\d+ (\[|-> (g\d+|wout) \[)|^wout \[", st), st
+        assert st.endswith("]"), st
+    assert '"];evil' not in dot and "<script>" not in dot
+
+
+@NEEDS_DOT
+def test_hostile_names_render_literally_in_the_compact_layout():
+    d = evil_dict()
+    root = parse(render.to_svg(d, layout="compact"))
+    ids = by_id(root)
+    for n in d["nodes"]:
+        if n["kind"] == "input":
+            assert text_of(ids[f"name-node-{n['id']}"]) == n["name"].replace("\n", " ")
+    out = d["output"]["node"]
+    assert text_of(ids[f"name-node-{out}"]) == 'out<>&"'
+    assert text_of(ids[f"node-{out}"]) == '<b>\\N"<&>\\'
+    assert root.find(f".//{SVG}script") is None
+    gates = [el for el in root.iter(f"{SVG}g") if "gate" in classes(el)]
+    wires = [el for el in root.iter(f"{SVG}g") if "wire" in classes(el)]
+    assert len(gates) == len(EVIL) and len(wires) == 2 * len(EVIL)
+
+
+@NEEDS_DOT
+def test_compact_layout_is_fast_on_a_hub():
+    """700 uses of x: the figure crashes dot 2.43; the compact layout takes well under a second."""
+    d = evaluate(*sum_of_x(700))
+    began = time.monotonic()
+    ids = by_id(parse(render.to_svg(d)))
+    assert time.monotonic() - began < 8
+    assert text_of(ids["total-node-0"]) == "700.00"
+    x_wires = [e["id"] for e in d["edges"] if e["source"] == 0]
+    assert len(x_wires) == 700
+    assert all(text_of(ids[f"value-edge-{k}"]) == "0.50" for k in x_wires)
+    assert len([i for i in ids if re.fullmatch(r"value-edge-\d+", i)]) == len(d["edges"])
+
+
+@NEEDS_DOT
+def test_nonfinite_wires_are_marked_in_the_compact_layout():
+    d = evaluate("x / y", {"x": 1, "y": 0})
+    ids = by_id(parse(render.to_svg(d, layout="compact")))
+    for key in [e["id"] for e in d["edges"]] + ["out"]:
+        wire = ids[f"edge-{key}"]
+        assert "nonfinite" in classes(wire)
+        assert wire.find(f"{SVG}path").get("stroke-dasharray")
+    assert wire_numbers(ids, "out") == ("inf", "1.00")

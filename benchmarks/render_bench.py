@@ -1,0 +1,155 @@
+"""Render benchmark: how long Graphviz takes on graphs of different shapes, and which layout.
+
+Run by hand (not in CI): ``.venv/bin/python benchmarks/render_bench.py``.
+Options: ``--layout figure|compact|auto`` (default auto, the one the page uses),
+``--timeout`` seconds for each `dot` run (default: render.DEFAULT_TIMEOUT),
+``--only NAME ...`` to run some shapes.
+
+For every shape it prints the graph's size (engine nodes; drawn nodes and
+wires), the measures the choice is made on (``render.plan``: max fan-out;
+``stretch``, the rank crossings of all wires, ranked as late as possible, see
+engine/render.py ``_measure``; ``fig.str``, the same as the figure ranks them),
+the layout chosen, for the compact layout the wires drawn from a copy of their
+value's name and the crossings left (for the figure: ``fig.str`` again), and
+the seconds that ``to_svg`` took (no cache) or its refusal.  The goal: every
+graph up to the 2,000-node limit renders in about 5 s on a 2-core machine, or
+is refused at once with a clear message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+
+import engine
+from engine import render
+
+FUNCTIONS = {"sin", "tanh", "exp", "max"}
+
+
+def tree(leaves: int, rng: random.Random) -> str:
+    """A balanced tree of + and * over a0..a<leaves-1>."""
+    level = [f"a{i}" for i in range(leaves)]
+    while len(level) > 1:
+        pairs = [f"({level[i]}{rng.choice('+*')}{level[i + 1]})"
+                 for i in range(0, len(level) - 1, 2)]
+        level = pairs + ([level[-1]] if len(level) % 2 else [])
+    return level[0]
+
+
+def random_mix(variables: int, terms: int, rng: random.Random) -> str:
+    """`tanh(x3-x7) + x1*x5 + exp(-x2) + max(x4, x9) + ...` over x0..x<variables-1>."""
+    out = []
+    for _ in range(terms):
+        a, b = rng.sample(range(variables), 2)
+        out.append(rng.choice([f"x{a}*x{b}", f"tanh(x{a}-x{b})", f"exp(-x{a})",
+                               f"max(x{a}, x{b})"]))
+    return " + ".join(out)
+
+
+def sum_of_products(terms: int) -> str:
+    """`x0*x1 + x1*x2 + ...` (engine_bench's program; each x is used twice)."""
+    return " + ".join(f"x{i}*x{i + 1}" for i in range(terms))
+
+
+def layered(width: int, depth: int, rng: random.Random) -> str:
+    """A random layered network: each value of a layer mixes two of the layer before."""
+    lines = []
+    prev = [f"a{i}" for i in range(width)]
+    for level in range(depth):
+        cur = [f"v{level}_{i}" for i in range(width)]
+        for name in cur:
+            j, k = rng.sample(range(width), 2)
+            lines.append(f"{name} = tanh({prev[j]} * {prev[k]})")
+        prev = cur
+    lines.append("f = " + " + ".join(prev))
+    return "; ".join(lines)
+
+
+def hub_mix(values: int, terms: int, rng: random.Random) -> str:
+    """Named intermediates h0..h<values-1> (gates, not inputs) reused at random in a long sum."""
+    lines = [f"h{i} = tanh(a{i} - b{i})" for i in range(values)]
+    mix = re.sub(r"\bx(\d+)", r"h\1", random_mix(values, terms, rng))
+    return "; ".join(lines + ["f = " + mix])
+
+
+def shapes() -> dict[str, str]:
+    rng = random.Random(1)
+    return {
+        "circuit": "q = x + y; f = q * z",
+        "neuron": "f = 1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))",
+        "sop50": sum_of_products(50),
+        "sop67 (~200 nodes)": sum_of_products(67),
+        "sop200": sum_of_products(200),
+        "sop333 (~1000 nodes)": sum_of_products(333),
+        "sop650": sum_of_products(650),
+        "tree512": tree(512, rng),
+        "chain900": "sin(" * 900 + "x" + ")" * 900,
+        "poly100": " + ".join(f"{i}*x**{i % 5}" for i in range(100)),
+        "poly300": " + ".join(f"{i}*x**{i % 5}" for i in range(300)),
+        "rand20x100": random_mix(20, 100, rng),
+        "rand20x200": random_mix(20, 200, rng),
+        "rand20x400": random_mix(20, 400, rng),
+        "rand100x80 (~200 nodes)": random_mix(100, 80, rng),
+        "rand400x400 (~1000 nodes)": random_mix(400, 400, rng),
+        "fan100": "+".join(["x"] * 100),
+        "fan300": "+".join(["x"] * 300),
+        "fan700": "+".join(["x"] * 700),
+        "qfan700 (gate hub)": "q = tanh(x); f = " + "+".join(["q"] * 700),
+        "qpoly300 (gate hub)": "q = tanh(x); f = " + " + ".join(
+            f"{i}*q**{i % 5}" for i in range(300)),
+        "hubmix20x200": hub_mix(20, 200, rng),
+        "hubmix100x400": hub_mix(100, 400, rng),
+        "layered20x30": layered(20, 30, rng),
+        "layered40x24": layered(40, 24, rng),
+    }
+
+
+def result_of(text: str) -> dict:
+    names = sorted(set(re.findall(r"\b[a-z]\w*\b", text)) - FUNCTIONS)
+    values = {name: ((i % 7) - 3) / 4 or 0.5 for i, name in enumerate(names)}
+    limits = engine.Limits(max_length=10**6, max_nodes=10**5)
+    return engine.evaluate(text, values, limits).to_dict()
+
+
+def measure(d: dict, layout: str, timeout: float):
+    """(plan, seconds or None, error message or None) of one to_svg run."""
+    render.clear_cache()
+    p = render.plan(d, layout=layout)
+    began = time.perf_counter()
+    try:
+        render.to_svg(d, timeout=timeout, layout=layout)
+        error = None
+    except render.RenderError as err:
+        error = err.message
+    return p, time.perf_counter() - began, error
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--layout", default="auto", choices=render.LAYOUTS)
+    parser.add_argument("--timeout", type=float, default=render.DEFAULT_TIMEOUT)
+    parser.add_argument("--only", nargs="*", help="shape names (prefixes) to run")
+    args = parser.parse_args(argv)
+
+    print(f"{'shape':27} {'nodes':>5} {'drawn':>5} {'wires':>5} {'fan':>4} {'stretch':>8} "
+          f"{'fig.str':>7} {'layout':8} {'copies':>6} {'left':>5} {'seconds':>8}  result")
+    for name, text in shapes().items():
+        if args.only and not any(name.startswith(o) for o in args.only):
+            continue
+        d = result_of(text)
+        p, seconds, error = measure(d, args.layout, args.timeout)
+        outcome = "ok" if error is None else ("REFUSED: " if p.refusal else "FAILED: ") + error
+        copies, left = ((len(p.copies), p.compact_stretch) if p.layout == "compact"
+                        else ("", p.figure_stretch))
+        print(f"{name:27} {len(d['nodes']):5} {p.nodes:5} {p.wires:5} {p.fanout:4} "
+              f"{p.stretch:8} {p.figure_stretch:7} {p.layout:8} {copies:>6} {left:>5} "
+              f"{seconds:8.2f}  {outcome}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
