@@ -28,8 +28,8 @@ def _full(v) -> str:
     """Every digit: the shortest text that reads back as the same float64."""
     if type(v) is float:
         return fmt(v) if v != v or v in (float("inf"), float("-inf")) else repr(v)
-    import numpy as np
-    return np.array2string(np.asarray(v), precision=17, separator=", ")
+    # Arrays on one line, every entry with all its digits.
+    return str(v.tolist())
 
 
 def table(result) -> str:

@@ -200,22 +200,25 @@ def _shape_and_leaves(v):
     return (len(v),), list(v)
 
 
-def format_value(v, precision: int = 2) -> str:
+def format_value(v, precision: int = 2, shape: bool = False) -> str:
     """A wire's value: a number, a small array in full, or a larger one as shape + a preview.
 
-    `[2.00, -3.00]`, `[[1.00, 2.00], [3.00, 4.00]]`, `(3,4) [1.00, 2.00, 3.00, …]`.
+    `[2.00, -3.00]`, `[[1.00, 2.00], [3.00, 4.00]]`, `(3,4) [1.00, 2.00, 3.00, …]`;
+    with ``shape`` a small array is prefixed by its shape too, `(2,) [2.00, -3.00]`
+    (the value label carries the wire's shape; its gradient has the same one).
     """
     if not isinstance(v, list):
         return format_number(v, precision)
-    shape, leaves = _shape_and_leaves(v)
+    dims, leaves = _shape_and_leaves(v)
+    shape_text = "(" + ",".join(str(n) for n in dims) + ("," if len(dims) == 1 else "") + ")"
     if len(leaves) <= SMALL_ARRAY:
         def nested(item):
             if isinstance(item, list):
                 return "[" + ", ".join(nested(x) for x in item) + "]"
             return format_number(item, precision)
-        return nested(v)
+        return f"{shape_text} {nested(v)}" if shape else nested(v)
     preview = ", ".join(format_number(x, precision) for x in leaves[:ARRAY_PREVIEW])
-    return f"({','.join(str(n) for n in shape)}) [{preview}, …]"
+    return f"{shape_text} [{preview}, …]"
 
 
 def _nonfinite(*values) -> bool:
@@ -556,7 +559,7 @@ def _wire_node(key, name_cell, value, grad, precision, nonfinite) -> _Html:
                    f'cellpadding="1">{_font(name)}</td><td width="4"></td>')
         empty_td = '<td colspan="2"></td>'
     value_td = (f'<td id="value-edge-{key}" href="#" align="left" cellpadding="1">'
-                f'{_font(format_value(value, precision), VALUE_COLOR)}</td>')
+                f'{_font(format_value(value, precision, shape=True), VALUE_COLOR)}</td>')
     grad_td = (f'<td id="grad-edge-{key}" href="#" align="left" cellpadding="1">'
                f'{_font(format_value(grad, precision), GRAD_COLOR)}</td>')
     # The empty 1-pixel cell's top border is the wire; min width keeps short
@@ -699,7 +702,7 @@ def _numbers_label(key, name_cell, value, grad, precision) -> _Html:
         name_td = (f'<td id="name-node-{nid}" href="#" rowspan="2" valign="middle" '
                    f'cellpadding="1">{_font(name)}</td>')
     value_td = (f'<td id="value-edge-{key}" href="#" align="left" cellpadding="0">'
-                f'{_font(format_value(value, precision), VALUE_COLOR)}</td>')
+                f'{_font(format_value(value, precision, shape=True), VALUE_COLOR)}</td>')
     grad_td = (f'<td id="grad-edge-{key}" href="#" align="left" cellpadding="0">'
                f'{_font(format_value(grad, precision), GRAD_COLOR)}</td>')
     return _Html('<table border="0" cellborder="0" cellspacing="0" cellpadding="0">'

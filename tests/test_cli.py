@@ -103,8 +103,8 @@ def test_array_values(capsys):
     assert rc == 0
     lines = out.splitlines()
     assert "output f = 11.0" in lines
-    assert "  df/dw = [3., 4.]" in lines
-    assert "  df/dx = [1., 2.]" in lines
+    assert "  df/dw = [3.0, 4.0]" in lines
+    assert "  df/dx = [1.0, 2.0]" in lines
 
 
 def test_array_values_json(capsys):

@@ -306,7 +306,9 @@ def test_format_value_arrays():
     assert format_value([[1, 2], [3, 4]]) == "[[1.00, 2.00], [3.00, 4.00]]"
     big = [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]
     assert format_value(big) == "(3,4) [1.00, 2.00, 3.00, …]"
-    assert format_value(list(range(10)), 1) == "(10) [0.0, 1.0, 2.0, …]"
+    assert format_value(list(range(10)), 1) == "(10,) [0.0, 1.0, 2.0, …]"
+    assert format_value([2, -3], shape=True) == "(2,) [2.00, -3.00]"
+    assert format_value([[1, 2], [3, 4]], shape=True) == "(2,2) [[1.00, 2.00], [3.00, 4.00]]"
     assert format_value([1, "NaN"]) == "[1.00, nan]"
 
 
@@ -616,7 +618,7 @@ def test_compact_layout_ids_classes_and_numbers():
         assert {"wire", "edge"} <= classes(wire), k    # the Graphviz edge itself
         assert wire.find(f"{SVG}path") is not None
         assert "value" in classes(value) and "grad" in classes(grad)
-        assert text_of(value) == format_value(e["value"]) and text_of(grad) == format_value(e["grad"])
+        assert text_of(value) == format_value(e["value"], shape=True) and text_of(grad) == format_value(e["grad"])
         assert inside(wire, value) and inside(wire, grad)    # the numbers go with their wire
     nodes = {n["id"]: n for n in d["nodes"]}
     for n in d["nodes"]:
@@ -655,7 +657,7 @@ def test_compact_layout_of_a_small_graph_keeps_names_and_totals():
     assert wire_numbers(ids, "out") == ("-38.00", "1.00")
     assert "wire" in classes(ids["edge-out"])
     for e in d["edges"]:
-        assert wire_numbers(ids, e["id"]) == (format_value(e["value"]), format_value(e["grad"]))
+        assert wire_numbers(ids, e["id"]) == (format_value(e["value"], shape=True), format_value(e["grad"]))
 
 
 @pytest.mark.parametrize("program, values", [CIRCUIT, NEURON,
