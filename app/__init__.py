@@ -20,6 +20,14 @@ DEFAULT_CONFIG = {
     "MAX_DEPTH": 1000,
     # Seconds Graphviz may take to lay out one graph.
     "RENDER_TIMEOUT": 10.0,
+    # `dot` processes one worker process runs at once; None means one per CPU core.
+    # Graphs with more than LARGE_RENDER_NODES nodes may use all slots but one.
+    "MAX_CONCURRENT_RENDERS": None,
+    "LARGE_RENDER_NODES": 500,
+    # Seconds a request waits for a free render slot before answering 503 (busy).
+    "RENDER_QUEUE_TIMEOUT": 10.0,
+    # Bytes of recent drawn answers kept per worker, to answer a repeated request at once (0: off).
+    "RESPONSE_CACHE_BYTES": 64 * 1024 * 1024,
 }
 
 # No inline script and no inline style anywhere: the page's code and CSS are
@@ -53,6 +61,7 @@ def create_app(config=None):
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    api.init_app(app)
     errors.init_app(app)
 
     @app.after_request

@@ -2,6 +2,11 @@
 
 import json
 import math
+import os
+import threading
+import time
+from collections import OrderedDict
+from contextlib import contextmanager
 
 from flask import Blueprint, current_app, jsonify, request
 
@@ -31,9 +36,24 @@ for _status in (400, 404, 405, 413, 500):
     bp.register_error_handler(_status, json_http_error)
 
 
+class Busy(Exception):
+    """Every render slot stayed taken for RENDER_QUEUE_TIMEOUT seconds."""
+
+
+BUSY_MESSAGE = "The server is busy drawing other graphs; try again in a moment."
+RENDER_CRASH_MESSAGE = "The graph could not be drawn: the renderer failed (this is a bug)."
+
+
 @bp.errorhandler(BadRequest)
 def bad_request(error):
     return json_error(400, error.message)
+
+
+@bp.errorhandler(Busy)
+def busy(error):
+    response, status = json_error(503, BUSY_MESSAGE)
+    response.headers["Retry-After"] = "1"
+    return response, status
 
 
 @bp.errorhandler(engine.EngineError)
@@ -56,6 +76,9 @@ def graph():
     Answer: ``Result.to_dict()`` plus ``"svg"`` and ``"dot"``.  When
     Graphviz cannot draw the graph (missing, too slow, too big) the numbers still
     come back with ``"svg": null`` and ``"render_error": {"message", "start", "end"}``.
+    When every render slot stays taken for RENDER_QUEUE_TIMEOUT seconds the
+    answer is 503 with ``Retry-After: 1``.  A request answered (and drawn) before
+    comes from the answer cache without any of that work.
     """
     body = read_json_body()
     expression = body.get("expression")
@@ -65,6 +88,11 @@ def graph():
     options = check_options(body.get("options", {}))
 
     config = current_app.config
+    cache = response_cache(current_app)
+    key = cache.key(expression, values, options)
+    cached = cache.get(key)
+    if cached is not None:
+        return current_app.response_class(cached, mimetype="application/json")
     limits = engine.Limits(
         max_length=config["MAX_EXPRESSION_LENGTH"],
         max_nodes=config["MAX_NODES"],
@@ -75,21 +103,147 @@ def graph():
         values = {name: values.get(name, default) for name in engine.input_names(expression, limits)}
     data = engine.evaluate(expression, values, limits).to_dict()
     data.update(draw(data, options, config["RENDER_TIMEOUT"], config["MAX_NODES"]))
-    return jsonify(data)
+    response = jsonify(data)
+    if data["svg"] is not None:  # drawing failures may be passing (busy, timeout): not kept
+        cache.put(key, response.get_data())
+    return response
 
 
 def draw(data, options, timeout, max_nodes):
-    """The SVG and DOT of ``data``, or ``svg: null`` with the reason Graphviz gave."""
+    """The SVG and DOT of ``data``, or ``svg: null`` with the reason Graphviz gave.
+
+    ``dot`` runs inside one of the app's render slots (see RenderSlots); when
+    none frees up in time the request answers 503 (``Busy``).
+    """
     style = {"precision": options["precision"], "fold_constants": options["fold_constants"],
              "max_nodes": max_nodes}
     drawing = {"svg": None, "dot": None, "render_error": None}
+    config = current_app.config
+    large = len(data["nodes"]) > config["LARGE_RENDER_NODES"]
     try:
         drawing["dot"] = render.to_dot(data, **style)
-        drawing["svg"] = render.to_svg(data, timeout=timeout, **style)
+        with render_slots(current_app).hold(large, config["RENDER_QUEUE_TIMEOUT"]):
+            drawing["svg"] = render.to_svg(data, timeout=timeout, **style)
     except render.RenderError as error:
         current_app.logger.warning("render failed: %s", error.message)
         drawing["render_error"] = error.to_dict()
+    except Busy:
+        raise
+    except Exception:  # a bug in the renderer must not cost the user the numbers
+        current_app.logger.exception("render crashed")
+        drawing["render_error"] = {"message": RENDER_CRASH_MESSAGE, "start": None, "end": None}
     return drawing
+
+
+# --- how many `dot`s run at once -----------------------------------------------------
+
+def available_cores():
+    """The CPUs this process may run on (the affinity mask, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+class RenderSlots:
+    """At most ``slots`` renders at once in this process, large graphs in at most ``slots - 1``.
+
+    Layout is CPU-bound, so more `dot`s than cores only makes every one of them
+    slower.  Keeping one slot free of large graphs (when there are two or more)
+    means a few huge programs cannot hold every slot for seconds while small
+    ones, which take milliseconds, wait behind them.  A request waits up to
+    ``timeout`` seconds for its slot, then gives up with ``Busy``.
+    """
+
+    def __init__(self, slots):
+        if isinstance(slots, bool) or not isinstance(slots, int) or slots < 1:
+            raise ValueError(f"MAX_CONCURRENT_RENDERS must be a whole number >= 1, not {slots!r}")
+        self.slots = slots
+        self._all = threading.BoundedSemaphore(slots)
+        self._large = threading.BoundedSemaphore(max(1, slots - 1))
+
+    @contextmanager
+    def hold(self, large, timeout):
+        deadline = time.monotonic() + timeout
+        if large and not self._large.acquire(timeout=timeout):
+            raise Busy()
+        try:
+            if not self._all.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                raise Busy()
+            try:
+                yield
+            finally:
+                self._all.release()
+        finally:
+            if large:
+                self._large.release()
+
+
+# --- answers already given ------------------------------------------------------------
+
+class ResponseCache:
+    """The JSON bodies of recent answers that were drawn, by request, LRU, ``max_bytes`` in all.
+
+    engine/render.py caches the SVG of a DOT source, which saves `dot`; this saves
+    the rest (evaluating, the DOT, JSON) for a request seen before, which is
+    what the page sends when a change is undone or a link is opened again.
+    An answer is a pure function of (expression, values, options) for a given
+    app, so that is the key; answers with a ``render_error`` are not kept,
+    since the next try may draw.  One answer may use at most a quarter of
+    the budget.  ``max_bytes`` 0 turns it off.
+    """
+
+    def __init__(self, max_bytes):
+        if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 0:
+            raise ValueError(f"RESPONSE_CACHE_BYTES must be a whole number >= 0, not {max_bytes!r}")
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._items = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(expression, values, options):
+        return json.dumps([expression, values, options], sort_keys=True, separators=(",", ":"))
+
+    def get(self, key):
+        if not self.max_bytes:
+            return None
+        with self._lock:
+            body = self._items.get(key)
+            if body is not None:
+                self._items.move_to_end(key)
+            return body
+
+    def put(self, key, body):
+        cost = len(body) + len(key)
+        if not self.max_bytes or cost > self.max_bytes // 4:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.size -= len(old) + len(key)
+            self._items[key] = body
+            self.size += cost
+            while self.size > self.max_bytes:
+                old_key, old_body = self._items.popitem(last=False)
+                self.size -= len(old_body) + len(old_key)
+
+
+def init_app(app):
+    """Give ``app`` its render slots and answer cache (per process: gunicorn builds one app per worker)."""
+    slots = app.config.get("MAX_CONCURRENT_RENDERS")
+    if slots is None:
+        slots = available_cores()
+    app.extensions["render_slots"] = RenderSlots(slots)
+    app.extensions["response_cache"] = ResponseCache(app.config["RESPONSE_CACHE_BYTES"])
+
+
+def render_slots(app):
+    return app.extensions["render_slots"]
+
+
+def response_cache(app):
+    return app.extensions["response_cache"]
 
 
 def read_json_body():

@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""POST /api/graph against `dot -Tsvg` alone on the same DOT, measured in one run.
+
+    .venv/bin/python benchmarks/api_bench.py                 # test client and gunicorn
+    .venv/bin/python benchmarks/api_bench.py --no-server --trials 10
+
+For the circuit, the neuron, and sums of products ``x0*x1 + x1*x2 + ...`` of ~200
+and ~1,000 nodes, one request at a time:
+
+* **dot**: ``dot -Tsvg`` as a subprocess on the DOT source the request produced
+  (its ``"dot"`` field), timed right after the request;
+* **uncached**: the whole ``POST /api/graph`` with new random values each trial,
+  so the render cache misses (through Flask's test client, and through a real
+  gunicorn started like ``make run``, over loopback);
+* **cached**: the same request sent again at once (a render-cache hit).
+
+Ratios are of medians: uncached / dot (goal <= 1.25) and uncached / cached
+(goal >= 10).  ``--profile`` adds where the time of an uncached request goes:
+evaluate, to_dict, to_dot, dot, SVG post-processing, JSON encoding.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import http.client
+import json
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+
+import engine  # noqa: E402
+from app import create_app  # noqa: E402
+from engine import render  # noqa: E402
+
+
+def sum_of_products(terms: int) -> str:
+    return " + ".join(f"x{i}*x{i + 1}" for i in range(terms))
+
+
+PROGRAMS = {
+    "circuit": "q = x + y\nf = q * z",
+    "neuron": "f = 1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))",
+    "sop-200": sum_of_products(67),     # 201 nodes
+    "sop-1000": sum_of_products(334),   # 1,002 nodes
+}
+TRIALS = {"circuit": 30, "neuron": 30, "sop-200": 15, "sop-1000": 6}
+
+
+def body_for(program: str, rng: random.Random) -> bytes:
+    names = engine.input_names(program)
+    return json.dumps({"expression": program,
+                       "values": {n: round(rng.uniform(-3, 3), 4) for n in names},
+                       "options": {"precision": 2, "default_value": 1.0}}).encode()
+
+
+def run_dot(source: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(["dot", "-Tsvg"], input=source.encode(), capture_output=True, check=True,
+                   timeout=120)
+    return time.perf_counter() - start
+
+
+class TestClientTarget:
+    name = "test client"
+
+    def __init__(self):
+        self.client = create_app().test_client()
+
+    def post(self, body: bytes) -> dict:
+        response = self.client.post("/api/graph", data=body, content_type="application/json")
+        assert response.status_code == 200, response.get_data()[:300]
+        return json.loads(response.get_data())
+
+
+class ServerTarget:
+    """gunicorn over one keep-alive connection, as the page's fetch does.
+
+    Each worker process has its own caches, so a repeated request is a hit only
+    on the worker that answered it first: the kept-alive connection stays on it.
+    """
+    name = "gunicorn"
+
+    def __init__(self, port):
+        self.port = port
+        self.conn = None
+
+    def post(self, body: bytes) -> dict:
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+            try:
+                self.conn.request("POST", "/api/graph", body=body,
+                                  headers={"Content-Type": "application/json"})
+                response = self.conn.getresponse()
+                raw = response.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.conn.close()  # the server closed an idle keep-alive connection: reconnect
+                self.conn = None
+                if attempt == 2:
+                    raise
+        assert response.status == 200, raw[:300]
+        return json.loads(raw)
+
+
+def timed(fn):
+    start = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - start, out
+
+
+def measure(target, program, trials, rng):
+    """Median seconds: (dot alone, uncached request, cached request), and node count."""
+    dots, uncached, cached = [], [], []
+    nodes = 0
+    body = body_for(program, rng)
+    target.post(body)  # warm up (imports, first fork)
+    for _ in range(trials):
+        body = body_for(program, rng)
+        gc.collect()
+        t, data = timed(lambda: target.post(body))
+        assert data["svg"], data["render_error"]
+        uncached.append(t)
+        cached.append(timed(lambda: target.post(body))[0])
+        dots.append(run_dot(data["dot"]))
+        nodes = len(data["nodes"])
+    return statistics.median(dots), statistics.median(uncached), statistics.median(cached), nodes
+
+
+def profile(program, trials, rng):
+    """Median seconds of each stage of one uncached request, in-process."""
+    app = create_app()
+    stages = {k: [] for k in ("parse+evaluate", "to_dict", "to_dot", "to_svg (dot+finish)",
+                              "dot subprocess", "finish_svg", "json encode", "whole request")}
+    client = app.test_client()
+    for _ in range(trials):
+        body = body_for(program, rng)
+        values = json.loads(body)["values"]
+        t, result = timed(lambda: engine.evaluate(program, values))
+        stages["parse+evaluate"].append(t)
+        t, data = timed(result.to_dict)
+        stages["to_dict"].append(t)
+        t, source = timed(lambda: render.to_dot(data))
+        stages["to_dot"].append(t)
+        render.clear_cache()
+        t, svg = timed(lambda: render.to_svg(data))
+        stages["to_svg (dot+finish)"].append(t)
+        run = getattr(render, "_run_dot", None)
+        finish = getattr(render, "_finish_svg", None)
+        if run and finish:
+            t, raw = timed(lambda: run(source, "svg", 60.0))
+            stages["dot subprocess"].append(t)
+            stages["finish_svg"].append(timed(lambda: finish(raw))[0])
+        data.update(svg=svg, dot=source, render_error=None)
+        with app.app_context():
+            from flask import jsonify
+            stages["json encode"].append(timed(lambda: jsonify(data).get_data())[0])
+        render.clear_cache()
+        stages["whole request"].append(timed(
+            lambda: client.post("/api/graph", data=body, content_type="application/json"))[0])
+    return {k: statistics.median(v) for k, v in stages.items() if v}
+
+
+def ms(seconds):
+    return f"{seconds * 1000:.1f}"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--trials", type=int, default=None, help="trials per program (default: 30/30/15/6)")
+    parser.add_argument("--no-server", action="store_true", help="skip the gunicorn rows")
+    parser.add_argument("--profile", action="store_true", help="add the per-stage breakdown")
+    parser.add_argument("--only", nargs="*", choices=list(PROGRAMS), help="programs to run")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    if args.trials is not None and not 1 <= args.trials <= 500:
+        parser.error("--trials must be between 1 and 500")
+    programs = {k: v for k, v in PROGRAMS.items() if not args.only or k in args.only}
+    rng = random.Random(args.seed)
+
+    rows = []
+    targets = [TestClientTarget()]
+    server_cm = None
+    if not args.no_server:
+        import loadtest
+        server_cm = loadtest.gunicorn_server()
+        server = server_cm.__enter__()
+        targets.append(ServerTarget(server.port))
+    try:
+        for target in targets:
+            for name, program in programs.items():
+                trials = args.trials or TRIALS[name]
+                dot, uncached, cached, nodes = measure(target, program, trials, rng)
+                rows.append((name, nodes, target.name, trials, dot, uncached, cached))
+                print(f"  {target.name:11s} {name:9s} done", file=sys.stderr, flush=True)
+    finally:
+        if server_cm is not None:
+            server_cm.__exit__(None, None, None)
+
+    print("| program | nodes | path | trials | dot -Tsvg ms | request uncached ms | "
+          "request cached ms | uncached / dot (goal <= 1.25) | uncached / cached (goal >= 10) |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|")
+    for name, nodes, path, trials, dot, uncached, cached in rows:
+        r1, r2 = uncached / dot, uncached / cached
+        print(f"| {name} | {nodes} | {path} | {trials} | {ms(dot)} | {ms(uncached)} | "
+              f"{ms(cached)} | {r1:.2f}{'' if r1 <= 1.25 else ' MISSED'} | "
+              f"{r2:.1f}{'' if r2 >= 10 else ' MISSED'} |")
+
+    if args.profile:
+        print("\nWhere an uncached request's time goes (medians, ms, in-process):")
+        header = None
+        for name, program in programs.items():
+            stages = profile(program, args.trials or TRIALS[name], rng)
+            if header is None:
+                header = list(stages)
+                print("| program | " + " | ".join(header) + " |")
+                print("|---|" + "---:|" * len(header))
+            print(f"| {name} | " + " | ".join(ms(stages[k]) for k in header) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

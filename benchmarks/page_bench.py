@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""The page in Chromium: last keystroke -> new graph on screen, and one animation step.
+
+    .venv/bin/python benchmarks/page_bench.py              # 30 trials each
+    .venv/bin/python benchmarks/page_bench.py --trials 50
+
+Uses the system Chromium (/usr/bin/chromium; never `playwright install`) and the
+test suite's live server (werkzeug, threaded, on 127.0.0.1) so nothing but the
+page and its API is measured.
+
+Typing: the neuron program with its first constant changed each trial (``f = K / (1
++ exp(...))``, K = 2, 3, ... so every request is new to the server's caches) is put
+in the editor without its last ``)``; then ``)`` is pressed.  An init script
+records, with ``performance.now()``:
+
+* the keydown of that ``)`` (capture phase, before the page sees it);
+* the ``fetch`` of ``/api/graph`` going out (after the page's typing delay) and its answer;
+* the new ``<svg>`` entering ``#graph-canvas`` (a MutationObserver);
+* the frame after that: ``requestAnimationFrame`` then a zero timeout, i.e.
+  once that frame has been handed to the compositor ("on screen").
+
+Step: ArrowRight on the neuron's figure, timed from keydown (capture) to the end
+of the page's own keydown handler (the player's step and the redraw of classes
+and the chain-rule panel), to the end of the style and layout work it caused
+(forced with a layout read), and to the next frame as above; that last one also
+includes waiting for the display's next frame (up to ~16.7 ms at 60 Hz), so it
+is not the step's own cost.
+
+Goals: keystroke -> graph on screen < 150 ms; one step < 16 ms (median and p95).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
+
+from liveserver import live_server  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+NEURON = "f = {k} / (1 + exp(-(w0*x0 + w1*x1 + w2)))"
+NEURON_VALUES = "w0:2,x0:-1,w1:-3,x1:-2,w2:-3"
+
+INIT_SCRIPT = """
+(() => {
+  const b = window.__bench = { reset() {
+    this.key = this.fetch = this.answer = this.dom = this.frame = this.handled = null;
+    const canvas = document.getElementById("graph-canvas");
+    this.oldSvg = canvas && canvas.querySelector("svg");  // the new graph replaces this one
+  } };
+  b.reset();
+  const afterFrame = (cb) => requestAnimationFrame(() => setTimeout(cb, 0));
+  window.addEventListener("keydown", () => { b.key = performance.now(); }, true);
+  window.addEventListener("keydown", () => {
+    if (b.key === null) return;
+    b.handled = performance.now();
+    if (b.mode !== "step") return;
+    // Force the style and layout work the step caused, now, to time it.
+    document.getElementById("graph-canvas").getBoundingClientRect();
+    document.body.offsetHeight;
+    b.laidOut = performance.now();
+    afterFrame(() => { b.frame = performance.now(); });
+  }, false);
+  const realFetch = window.fetch.bind(window);
+  window.fetch = (url, ...rest) => {
+    const measured = String(url).includes("/api/graph") && b.key !== null && b.fetch === null;
+    if (measured) b.fetch = performance.now();
+    const p = realFetch(url, ...rest);
+    if (measured) p.then(() => { b.answer = performance.now(); });
+    return p;
+  };
+  new MutationObserver(() => {
+    const canvas = document.getElementById("graph-canvas");
+    if (!canvas || b.key === null || b.dom !== null || b.mode !== "type") return;
+    const svg = canvas.querySelector("svg");
+    if (svg && svg !== b.oldSvg) {
+      b.dom = performance.now();
+      afterFrame(() => { b.frame = performance.now(); });
+    }
+  }).observe(document, { childList: true, subtree: true });
+})();
+"""
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, round(p / 100 * (len(values) - 1))))]
+
+
+def summary(name, values, goal=None):
+    med, p95 = statistics.median(values), pct(values, 95)
+    verdict = "" if goal is None else (" met" if p95 < goal else
+                                       (" median met, p95 missed" if med < goal else " MISSED"))
+    return f"| {name} | {len(values)} | {med:.1f} | {p95:.1f} | {max(values):.1f} | " \
+           f"{'' if goal is None else f'< {goal}'}{verdict} |"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--trials", type=int, default=30)
+    args = parser.parse_args(argv)
+    if not 1 <= args.trials <= 200:
+        parser.error("--trials must be between 1 and 200")
+    from playwright.sync_api import sync_playwright
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    typing = {"keystroke -> fetch sent (typing delay)": [], "fetch -> answer": [],
+              "answer -> svg in DOM": [], "svg in DOM -> frame": [],
+              "keystroke -> graph on screen": [], "fetch sent -> graph on screen": []}
+    steps = {"keydown -> handler done": [], "keydown -> handler + style/layout": [],
+             "keydown -> next frame (includes waiting for vsync)": []}
+    with live_server() as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=url, viewport={"width": 1440, "height": 900})
+        context.add_init_script(INIT_SCRIPT)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        from urllib.parse import quote
+        page.goto(f"/#p={quote(NEURON.format(k=1), safe='')}&v={NEURON_VALUES}")
+        page.wait_for_selector("body[data-status=ready]", state="attached")
+
+        warmup = 3
+        for trial in range(warmup + args.trials):
+            program = NEURON.format(k=trial + 2)
+            page.evaluate("""(text) => {
+                const area = document.getElementById("program");
+                area.focus();
+                area.value = text;
+                area.setSelectionRange(text.length, text.length);
+                window.__bench.reset();
+                window.__bench.mode = "type";
+            }""", program[:-1])
+            page.keyboard.press(")")
+            page.wait_for_function("() => window.__bench.frame !== null")
+            page.wait_for_selector("body[data-status=ready]", state="attached")
+            b = page.evaluate("() => { const {oldSvg, ...b} = window.__bench; return b; }")
+            assert page.evaluate("() => document.getElementById('program').value") == program
+            if trial < warmup:
+                continue
+            typing["keystroke -> fetch sent (typing delay)"].append(b["fetch"] - b["key"])
+            typing["fetch -> answer"].append(b["answer"] - b["fetch"])
+            typing["answer -> svg in DOM"].append(b["dom"] - b["answer"])
+            typing["svg in DOM -> frame"].append(b["frame"] - b["dom"])
+            typing["keystroke -> graph on screen"].append(b["frame"] - b["key"])
+            typing["fetch sent -> graph on screen"].append(b["frame"] - b["fetch"])
+
+        # Steps: focus off the editor so the arrow keys drive the player.
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")
+        page.keyboard.press("Home")
+        total = int(page.locator("#scrubber").get_attribute("max"))
+        position = 0
+        for trial in range(warmup + args.trials):
+            if position >= total:
+                page.keyboard.press("Home")
+                position = 0
+            page.evaluate("() => { window.__bench.reset(); window.__bench.mode = 'step'; }")
+            page.keyboard.press("ArrowRight")
+            position += 1
+            page.wait_for_function("() => window.__bench.frame !== null")
+            b = page.evaluate("() => { const {oldSvg, ...b} = window.__bench; return b; }")
+            if trial < warmup:
+                continue
+            steps["keydown -> handler done"].append(b["handled"] - b["key"])
+            steps["keydown -> handler + style/layout"].append(b["laidOut"] - b["key"])
+            steps["keydown -> next frame (includes waiting for vsync)"].append(b["frame"] - b["key"])
+        context.close()
+        browser.close()
+
+    print(f"Neuron example, {args.trials} trials each (after {warmup} warm-up), ms:\n")
+    print("| measure | trials | median | p95 | max | goal |")
+    print("|---|---:|---:|---:|---:|---|")
+    for name, values in typing.items():
+        goal = 150 if name.startswith("keystroke -> graph") or name.startswith("fetch sent") \
+            else None
+        print(summary(name, values, goal))
+    for name, values in steps.items():
+        print(summary(f"step: {name}", values, 16))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
