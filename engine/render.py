@@ -339,7 +339,8 @@ def _folds(nodes, edges, fold_constants: bool):
         if node.get("kind") == "const":
             return _const_text(node)
         operand = ins.get(nid, [])
-        if (node.get("op") in ("neg", "pos") and len(operand) == 1
+        # A named value (`q = -1`, `q = pi`) keeps its own wire, even as a sign of a number.
+        if (node.get("op") in ("neg", "pos") and len(operand) == 1 and not node.get("name")
                 and len(outs.get(nid, [])) == 1
                 and nodes[operand[0]["source"]].get("kind") == "const"):
             text = _const_text(nodes[operand[0]["source"]])

@@ -518,8 +518,6 @@ def test_the_page_writes_server_text_as_text_only():
     assert "els.note.textContent = text" in main
 
 
-@pytest.mark.xfail(reason="render regression from 141adbe: _measure() calls min() on no "
-                          "ranks when the output is a folded constant", strict=False)
 @pytest.mark.parametrize("text, values", [
     ("q = pi; h = q * x; q", {"x": 1}),
     ("x_very_long_name_2 = (pi)\nf = x_very_long_name_2^x**007\nx_very_long_name_2",
