@@ -98,10 +98,7 @@ def graph():
         max_nodes=config["MAX_NODES"],
         max_depth=config["MAX_DEPTH"],
     )
-    if options["default_value"] is not None:
-        default = options["default_value"]
-        values = {name: values.get(name, default) for name in engine.input_names(expression, limits)}
-    data = engine.evaluate(expression, values, limits).to_dict()
+    data = engine.evaluate(expression, values, limits, default=options["default_value"]).to_dict()
     data.update(draw(data, options, config["RENDER_TIMEOUT"], config["MAX_NODES"]))
     response = jsonify(data)
     if data["svg"] is not None:  # drawing failures may be passing (busy, timeout): not kept
@@ -121,9 +118,12 @@ def draw(data, options, timeout, max_nodes):
     config = current_app.config
     large = len(data["nodes"]) > config["LARGE_RENDER_NODES"]
     try:
-        drawing["dot"] = render.to_dot(data, **style)
+        # The DOT is built once: it is both part of the answer and what dot lays out.
+        drawing["dot"], refusal = render.prepare(data, **style)
+        if refusal:
+            raise render.RenderError(refusal)
         with render_slots(current_app).hold(large, config["RENDER_QUEUE_TIMEOUT"]):
-            drawing["svg"] = render.to_svg(data, timeout=timeout, **style)
+            drawing["svg"] = render.svg_from_dot(drawing["dot"], timeout=timeout)
     except render.RenderError as error:
         current_app.logger.warning("render failed: %s", error.message)
         drawing["render_error"] = error.to_dict()

@@ -52,10 +52,10 @@ from __future__ import annotations
 import functools
 import html
 import math
+import re
 import signal
 import subprocess
 import unicodedata
-import xml.etree.ElementTree as ET
 
 import graphviz
 from graphviz.backend import execute as graphviz_execute
@@ -143,8 +143,6 @@ COMMUTATIVE = {"add", "mul", "max", "min"}
 # A folded constant longer than this (a list literal, say) is shortened.
 MAX_CONST_TEXT = 10
 
-_SVG_NS = "http://www.w3.org/2000/svg"
-_XLINK_NS = "http://www.w3.org/1999/xlink"
 # Classes of the table cells that _finish_svg gives ids back to, by id prefix.
 _CELL_CLASSES = {"value-edge-": "value", "grad-edge-": "grad", "name-node-": "name",
                  "total-node-": "total"}
@@ -899,36 +897,41 @@ def _signal_name(number: int) -> str:
         return f"signal {number}"
 
 
+_SVG_COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
+_SVG_TITLE = re.compile(r"<title>[^<]*</title>\n?")
+_SVG_GROUP = re.compile(r'<g id="([^"]*)"(?: class="[^"]*")?>(<a [^>]*>)?')
+_SVG_LINK_END = re.compile(r"</a>\n</g>")
+
+
 def _finish_svg(svg: bytes) -> str:
     """dot's SVG with the table cells' `<g id="a_X"><a>...</a></g>` made into `<g id="X" class=...>`.
 
     The links only existed to make Graphviz emit the ids; clicking them would
-    jump the page, so they go.  Graphviz's `<title>`s name our internal DOT
-    nodes (`w3`, `g2`) and would pop up as tooltips, so they go too.  The XML
-    prolog and DOCTYPE are dropped so the result can be inlined into HTML.
+    jump the page, so they go.  Graphviz's `<title>`s and comments name our
+    internal DOT nodes (`w3`, `g2`) and would pop up as tooltips, so they go too.
+    The XML prolog and DOCTYPE are dropped so the result can be inlined into HTML.
+    Plain string passes over dot's regular output: parsing and re-serialising
+    the tree cost as much as a small graph's whole layout.
     """
-    ET.register_namespace("", _SVG_NS)
-    ET.register_namespace("xlink", _XLINK_NS)
-    try:
-        root = ET.fromstring(svg)
-    except ET.ParseError as err:
-        raise RenderError(f"Graphviz's `dot` wrote an unreadable SVG ({err})") from None
-    g_tag, a_tag, title_tag = f"{{{_SVG_NS}}}g", f"{{{_SVG_NS}}}a", f"{{{_SVG_NS}}}title"
-    for g in root.iter(g_tag):
-        for title in g.findall(title_tag):
-            g.remove(title)
-        gid = g.get("id", "")
+    text = svg.decode("utf-8", "replace")
+    start = text.find("<svg")
+    end = text.rfind("</svg>")
+    if start < 0 or end < start:
+        raise RenderError("Graphviz's `dot` wrote an unreadable SVG (no <svg> element)")
+    text = text[start:end + len("</svg>")]
+    text = _SVG_COMMENT.sub("", _SVG_TITLE.sub("", text)).replace("&#45;", "-")
+
+    def group(m: re.Match) -> str:
+        gid, link = m.group(1), m.group(2)
         real = gid[2:] if gid.startswith("a_") else gid
         cls = next((c for p, c in _CELL_CLASSES.items() if real.startswith(p)), None)
         if cls is None:
-            continue
-        g.set("id", real)
-        g.set("class", cls)
-        for a in [child for child in g if child.tag == a_tag]:
-            at = list(g).index(a)
-            g.remove(a)
-            g[at:at] = list(a)
-    return ET.tostring(root, encoding="unicode")
+            return m.group(0)
+        return f'<g id="{real}" class="{cls}">'
+
+    text = _SVG_GROUP.sub(group, text)
+    # Every <a> left is a cell's link opened right after its <g> (nothing else has one).
+    return _SVG_LINK_END.sub("</g>", text)
 
 
 @functools.lru_cache(maxsize=128)
@@ -948,6 +951,22 @@ def _picture(d, fmt, precision, fold_constants, timeout, max_nodes, layout):
     if p.refusal:
         raise RenderError(p.refusal)
     return _render_cached(source, fmt, float(timeout))
+
+
+def prepare(d: dict, precision: int = 2, fold_constants: bool = True,
+            max_nodes: int = DEFAULT_MAX_NODES, layout: str = "auto") -> tuple[str, str | None]:
+    """(DOT source, refusal): the DOT, and why dot cannot lay it out in time, if so.
+
+    For callers that want the DOT and the SVG both (the API): build the DOT once
+    here, then ``svg_from_dot`` it unless refused.
+    """
+    source, p = _source(d, precision, fold_constants, max_nodes, layout)
+    return source, p.refusal
+
+
+def svg_from_dot(source: str, timeout: float = DEFAULT_TIMEOUT) -> str:
+    """Lay out a DOT source from ``prepare``/``to_dot`` as SVG (cached)."""
+    return _render_cached(source, "svg", float(timeout))
 
 
 def to_svg(d: dict, precision: int = 2, fold_constants: bool = True,

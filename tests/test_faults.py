@@ -124,7 +124,7 @@ def test_dot_that_cannot_be_run(client, tmp_path, monkeypatch):
 def test_a_renderer_crash_still_answers_the_numbers(client, monkeypatch, caplog):
     def crash(*args, **kwargs):
         raise ValueError("min() arg is an empty sequence")
-    monkeypatch.setattr(render, "to_svg", crash)
+    monkeypatch.setattr(render, "svg_from_dot", crash)
     status, data, _ = post(client, "x * 7")
     assert assert_numbers_without_drawing(status, data, 14) == api.RENDER_CRASH_MESSAGE
     assert "render crashed" in caplog.text and "empty sequence" in caplog.text
