@@ -52,6 +52,10 @@ def create_app(config=None):
         static_folder=str(ROOT / "static"),
     )
     app.config.from_mapping(DEFAULT_CONFIG)
+    # Answers can be hundreds of KB (the SVG and DOT ride along): sorting every
+    # object's keys is pure cost. (ASCII escaping stays: user text may hold lone
+    # surrogates, which UTF-8 cannot encode.)
+    app.json.sort_keys = False
     # BACKPROP_MAX_NODES=500 becomes app.config["MAX_NODES"] == 500 (values are read as JSON).
     app.config.from_prefixed_env(prefix="BACKPROP")
     if config:
