@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 import engine
 from engine import EngineError
+from invariants import as_float, assert_sum_matches, check_invariants, live_nodes  # noqa: E402
 
 SETTINGS = settings(max_examples=200, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -220,65 +221,6 @@ def finite_difference(f, x: float) -> float:
 
 
 # --- invariants ---------------------------------------------------------------------------
-
-def as_float(v):
-    if isinstance(v, str):
-        return {"Infinity": math.inf, "-Infinity": -math.inf, "NaN": math.nan}[v]
-    if isinstance(v, list):
-        return np.array([as_float(x) for x in v], dtype=np.float64)
-    return float(v)
-
-
-def assert_sum_matches(parts: list, grad) -> None:
-    """grad == sum(parts), up to the rounding of a sum taken in another order."""
-    grad = np.asarray(grad, dtype=np.float64)
-    total = np.zeros(grad.shape)
-    scale = np.zeros(grad.shape)
-    with np.errstate(all="ignore"):
-        for p in parts:
-            total = total + p
-            scale = scale + np.abs(p)
-        finite = np.isfinite(total) & np.isfinite(grad)
-        assert np.array_equal(np.isnan(total), np.isnan(grad)), (parts, grad)
-        assert np.array_equal(np.where(finite, 0, total), np.where(finite, 0, grad),
-                              equal_nan=True), (parts, grad)
-        err = np.abs(np.where(finite, total - grad, 0.0))
-        assert np.all(err <= 1e-12 * np.where(finite, scale, 0.0) + 1e-300), (parts, grad)
-
-
-def check_invariants(d: dict) -> None:
-    json.dumps(d, allow_nan=False)
-    nodes, edges = d["nodes"], d["edges"]
-    assert [n["id"] for n in nodes] == list(range(len(nodes)))
-    k = 0
-    for n in nodes:
-        assert all(i < n["id"] for i in n["inputs"])
-        for slot, src in enumerate(n["inputs"]):
-            e = edges[k]
-            assert (e["source"], e["target"], e["slot"]) == (src, n["id"], slot)
-            k += 1
-    assert k == len(edges)
-    out = d["output"]["node"]
-    live = {out}
-    for n in reversed(nodes):
-        if n["id"] in live:
-            live.update(n["inputs"])
-    assert np.all(as_float(nodes[out]["grad"]) == 1.0)
-    out_edges: dict[int, list] = {}
-    for e in edges:
-        out_edges.setdefault(e["source"], []).append(e)
-        if e["target"] not in live:
-            assert np.all(as_float(e["grad"]) == 0.0)
-    for n in nodes:
-        if n["id"] == out:
-            continue
-        assert_sum_matches([as_float(e["grad"]) for e in out_edges.get(n["id"], [])],
-                           as_float(n["grad"]))
-    ops = [n["id"] for n in nodes if n["kind"] == "op"]
-    assert [s["node"] for s in d["steps"] if s["phase"] == "forward"] == ops
-    assert [s["node"] for s in d["steps"] if s["phase"] == "backward"] == \
-        sorted((i for i in ops if i in live), reverse=True)
-
 
 # --- gradients against finite differences ----------------------------------------------------
 

@@ -812,3 +812,13 @@ def test_nonfinite_wires_are_marked_in_the_compact_layout():
         assert "nonfinite" in classes(wire)
         assert wire.find(f"{SVG}path").get("stroke-dasharray")
     assert wire_numbers(ids, "out") == ("inf", "1.00")
+
+
+def test_a_result_shows_as_its_picture_in_jupyter():
+    # Jupyter calls _repr_svg_ to display an object; a Result answers with its circuit.
+    r = engine.evaluate("q = x + y; f = q * z", {"x": -2, "y": 5, "z": -4})
+    svg = r._repr_svg_()
+    root = ET.fromstring(svg)
+    texts = {g.get("id"): "".join(g.itertext()).strip()
+             for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("id")}
+    assert texts["value-edge-out"] == "-12.00" and texts["grad-edge-out"] == "1.00"
