@@ -546,6 +546,15 @@ def _plain(text: str, limit: int = 30) -> str:
 
 # --- DOT: the figure layout ----------------------------------------------------
 
+def _number_cells(key, value, grad, precision, padding) -> tuple[str, str]:
+    """The two table cells of a wire's numbers: the green value (with its shape) and the red gradient."""
+    value_td = (f'<td id="value-edge-{key}" href="#" align="left" cellpadding="{padding}">'
+                f'{_font(format_value(value, precision, shape=True), VALUE_COLOR)}</td>')
+    grad_td = (f'<td id="grad-edge-{key}" href="#" align="left" cellpadding="{padding}">'
+               f'{_font(format_value(grad, precision), GRAD_COLOR)}</td>')
+    return value_td, grad_td
+
+
 def _wire_node(key, name_cell, value, grad, precision, nonfinite) -> _Html:
     """The table that draws one wire: optional name, value over the line, gradient under it."""
     line_style = ' style="dashed"' if nonfinite else ""
@@ -557,10 +566,7 @@ def _wire_node(key, name_cell, value, grad, precision, nonfinite) -> _Html:
         name_td = (f'<td port="name" id="name-node-{nid}" href="#" align="right" '
                    f'cellpadding="1">{_font(name)}</td><td width="4"></td>')
         empty_td = '<td colspan="2"></td>'
-    value_td = (f'<td id="value-edge-{key}" href="#" align="left" cellpadding="1">'
-                f'{_font(format_value(value, precision, shape=True), VALUE_COLOR)}</td>')
-    grad_td = (f'<td id="grad-edge-{key}" href="#" align="left" cellpadding="1">'
-               f'{_font(format_value(grad, precision), GRAD_COLOR)}</td>')
+    value_td, grad_td = _number_cells(key, value, grad, precision, padding=1)
     # The empty 1-pixel cell's top border is the wire; min width keeps short
     # numbers on a visible stretch of line, as in the figure.
     line_td = (f'<td port="line" sides="T" border="1" height="1" width="44" '
@@ -700,10 +706,7 @@ def _numbers_label(key, name_cell, value, grad, precision) -> _Html:
         nid, name = name_cell
         name_td = (f'<td id="name-node-{nid}" href="#" rowspan="2" valign="middle" '
                    f'cellpadding="1">{_font(name)}</td>')
-    value_td = (f'<td id="value-edge-{key}" href="#" align="left" cellpadding="0">'
-                f'{_font(format_value(value, precision, shape=True), VALUE_COLOR)}</td>')
-    grad_td = (f'<td id="grad-edge-{key}" href="#" align="left" cellpadding="0">'
-               f'{_font(format_value(grad, precision), GRAD_COLOR)}</td>')
+    value_td, grad_td = _number_cells(key, value, grad, precision, padding=0)
     return _Html('<table border="0" cellborder="0" cellspacing="0" cellpadding="0">'
                  f"<tr>{name_td}{value_td}</tr><tr>{grad_td}</tr></table>")
 
