@@ -286,8 +286,12 @@ def value_problem(value, depth=0):
                 return problem
         return None
     if not is_number(value):
-        what = "a list nested too deeply" if isinstance(value, list) else describe(value)
-        return f"must be a number, not {what}"
+        if depth == 0:
+            return f"must be a number, not {describe(value)}"
+        if isinstance(value, list):
+            return ("has lists nested more than two deep: a value is a number, a vector "
+                    "or a matrix")
+        return f"has an entry that is not a number: {describe(value)}"
     try:
         finite = math.isfinite(value)
     except OverflowError:  # a JSON integer too large for a float

@@ -159,13 +159,13 @@ def test_bad_shapes_in_values_are_400_at_the_name(client, value, words):
 
 
 @pytest.mark.parametrize("value, words", [
-    ([1, "a"], "a string"),
+    ([1, "a"], "has an entry that is not a number: a string"),
     ([1, None], "null"),
     ([1, True], "true/false"),
     ([[1, 2], [3, "4"]], "a string"),
     ([1, {"v": 2}], "an object"),
-    ([[[1]]], "nested too deeply"),
-    ([[1, [2]]], "nested too deeply"),
+    ([[[1]]], "nested more than two deep"),
+    ([[1, [2]]], "nested more than two deep"),
     ([1, 10 ** 400], "finite"),
 ])
 def test_non_numeric_entries_and_deep_nesting_are_400(client, value, words):
