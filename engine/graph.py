@@ -124,7 +124,7 @@ def _result_shape(op: str, shapes: list[tuple]) -> tuple | str:
 
 def _unbroadcast(grad, shape):
     """Sum a gradient over the axes that broadcasting stretched, back to ``shape``."""
-    gshape = np.shape(grad)
+    gshape = grad.shape if type(grad) is np.ndarray else np.shape(grad)
     if gshape == shape:
         return grad
     if shape == ():
@@ -225,6 +225,7 @@ class Graph:
         self.edge_grads: list = []
         self.warnings: list[str] = []
         self.fp_events = 0  # floating-point exceptions numpy reported while running
+        self._first_edge: list[int] | None = None
         self._build(statements)
 
     # building ----------------------------------------------------------------
@@ -415,7 +416,9 @@ class Graph:
         shape = _result_shape(node.op, shapes)
         if isinstance(shape, str):
             raise ShapeError(shape, node.op_start, node.op_end)
-        size = math.prod(shape)
+        size = 1
+        for n in shape:
+            size *= n
         if size > self.limits.max_array_size:
             raise LimitError(f"this result would have {size} entries, more than the limit of "
                              f"{self.limits.max_array_size}", node.op_start, node.op_end)
@@ -477,8 +480,9 @@ class Graph:
                         else:
                             contrib = g  # + and - pass the gradient through unchanged
                         if not (scalar and type(local) is float):
-                            contrib = _unbroadcast(np.asarray(contrib, dtype=np.float64),
-                                                   nodes[src].shape)
+                            if type(contrib) is not np.ndarray:
+                                contrib = np.asarray(contrib, dtype=np.float64)
+                            contrib = _unbroadcast(contrib, nodes[src].shape)
                         local_of[k] = local
                         edge_grads[k] = contrib
                         k += 1
@@ -512,12 +516,15 @@ class Graph:
         self._warn_nonfinite()
 
     def _first_edges(self) -> list[int]:
-        first = [0] * len(self.nodes)
-        k = 0
-        for node in self.nodes:
-            first[node.id] = k
-            k += len(node.inputs)
-        return first
+        """Each node's first in-edge id (edges are stored by target, in slot order)."""
+        if self._first_edge is None or len(self._first_edge) != len(self.nodes):
+            first = [0] * len(self.nodes)
+            k = 0
+            for node in self.nodes:
+                first[node.id] = k
+                k += len(node.inputs)
+            self._first_edge = first
+        return self._first_edge
 
     def _fp_event(self, kind: str, flag: int) -> None:
         self.fp_events += 1

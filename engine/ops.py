@@ -155,17 +155,19 @@ def _as_value(x):
     """Normalise numpy results: 0-d becomes a Python float, arrays float64."""
     if type(x) is float:
         return x
+    if type(x) is np.ndarray and x.ndim and x.dtype == np.float64:
+        return x  # the usual case: numpy already gave a float64 array
     if np.ndim(x) == 0:
         return float(x)
     return np.asarray(x, dtype=np.float64)
 
 
 def _sum(a):
-    return a if type(a) is float else float(np.sum(a))
+    return a if type(a) is float else float(a.sum())
 
 
 def _mean(a):
-    return a if type(a) is float else float(np.mean(a))
+    return a if type(a) is float else float(a.mean())
 
 
 def _dot(a, b):
