@@ -230,6 +230,9 @@ def _nonfinite(*values) -> bool:
 
 # --- text that reaches DOT -----------------------------------------------------
 
+_PLAIN_TEXT = re.compile(r"[A-Za-z0-9_ .,:;+\-*/()\[\]=…∂ᵀ]*")
+
+
 def _text(s) -> str:
     """Any text made safe for the inside of an HTML-like DOT label.
 
@@ -238,7 +241,10 @@ def _text(s) -> str:
     even inside HTML labels; control characters (which the XML parser in `dot`
     rejects) become spaces or U+FFFD; lone surrogates (not UTF-8) become `?`.
     """
-    s = str(s).encode("utf-8", "replace").decode("utf-8")
+    s = str(s)
+    if _PLAIN_TEXT.fullmatch(s):
+        return s  # numbers and names, nearly every label: nothing to escape
+    s = s.encode("utf-8", "replace").decode("utf-8")
     out = []
     for ch in s:
         if ch in "\n\r\t":
