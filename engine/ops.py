@@ -40,10 +40,6 @@ class Op:
     style: str = "call"  # "infix" | "prefix" | "call": how the trace writes it
 
 
-def _scalar(a) -> bool:
-    return type(a) is float
-
-
 def _ew(math_fn, np_fn):
     """An elementwise function: math on Python floats, numpy on arrays."""
     def f(a):
@@ -171,7 +167,7 @@ def _mean(a):
 
 
 def _dot(a, b):
-    return _as_value(np.dot(a, b)) if not (_scalar(a) and _scalar(b)) else a * b
+    return _as_value(np.dot(a, b))  # vectors only: the shape check refuses numbers first
 
 
 OPS: dict[str, Op] = {op.name: op for op in [
