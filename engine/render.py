@@ -417,6 +417,8 @@ class Plan:
     ``stretch``  rank crossings of all wires, ranked as late as possible (see _measure);
     ``figure_stretch`` the same as the figure ranks them: its inputs at the left
                  edge when that is cheap (see _stretch), else ``stretch``;
+    ``pin_inputs`` whether the figure lines its inputs up at the left edge
+                 (when that stretch is within LEFT_ALIGN_BUDGET);
     ``copies``   the wires the compact layout draws from a copy of their value's
                  name instead of from the value itself (see _compact_dot);
     ``compact_stretch`` rank crossings of the other wires: the compact layout's cost;
@@ -424,8 +426,8 @@ class Plan:
                  instead of running `dot`.
     """
 
-    __slots__ = ("layout", "nodes", "wires", "fanout", "stretch", "figure_stretch", "copies",
-                 "compact_stretch", "refusal")
+    __slots__ = ("layout", "nodes", "wires", "fanout", "stretch", "figure_stretch",
+                 "pin_inputs", "copies", "compact_stretch", "refusal")
 
     def __init__(self, **fields):
         for key in self.__slots__:
@@ -499,7 +501,8 @@ def _plan(c: _Circuit, layout: str) -> Plan:
         raise RenderError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
     n_wires, fanout, stretch, long_wires = _measure(c)
     asap = _stretch(c.nodes, c.edges, c.hidden)
-    figure_stretch = asap if asap <= LEFT_ALIGN_BUDGET else stretch
+    pin_inputs = asap <= LEFT_ALIGN_BUDGET
+    figure_stretch = asap if pin_inputs else stretch
     if layout == "auto":
         figure = (len(c.drawn) + n_wires <= FIGURE_MAX_ITEMS
                   and figure_stretch <= FIGURE_MAX_STRETCH and fanout <= FIGURE_MAX_FANOUT)
@@ -531,7 +534,7 @@ def _plan(c: _Circuit, layout: str) -> Plan:
         refusal = (f"{why}: too many long wires ({cost:,} rank crossings) for Graphviz to "
                    f"lay out in time, so there is no picture; the numbers are still shown.")
     return Plan(layout=layout, nodes=len(c.drawn), wires=n_wires, fanout=fanout,
-                stretch=stretch, figure_stretch=figure_stretch,
+                stretch=stretch, figure_stretch=figure_stretch, pin_inputs=pin_inputs,
                 copies=frozenset(copies if layout == "compact" else ()),
                 compact_stretch=compact_stretch, refusal=refusal)
 
@@ -624,7 +627,7 @@ def _gate(nid, label, **extra) -> str:
         id=f"node-{nid}", **{"class": "gate"}, **extra)
 
 
-def _figure_dot(c: _Circuit, precision: int) -> str:
+def _figure_dot(c: _Circuit, precision: int, pin_inputs: bool) -> str:
     """The CS231n figure: every wire a line with its value above and gradient below."""
     nodes, wires = c.nodes, c.wires
     # Keeping operands in slot order, top to bottom (w0 above x0), costs dot dearly
@@ -693,7 +696,7 @@ def _figure_dot(c: _Circuit, precision: int) -> str:
                     arrowhead="normal", id=f"head-edge-{key}",
                     **{"class": f"wire-head {classes}"}, **dashed))
 
-    if leaf_starts and _stretch(nodes, c.edges, c.hidden) <= LEFT_ALIGN_BUDGET:
+    if leaf_starts and pin_inputs:
         # Inputs line up at the left, so a late input (z) reaches its gate on a
         # long wire instead of floating in the middle.  On big graphs that makes
         # dot route hundreds of long wires (minutes of layout), so there the
@@ -846,7 +849,7 @@ def _source(d, precision, fold_constants, max_nodes, layout):
     c = _Circuit(d, fold_constants, max_nodes)
     p = _plan(c, layout)
     if p.layout == "figure":
-        return _figure_dot(c, precision), p
+        return _figure_dot(c, precision, p.pin_inputs), p
     return _compact_dot(c, precision, p.copies), p
 
 
