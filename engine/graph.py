@@ -69,6 +69,14 @@ def _is_literal(expr: Expr) -> bool:
     return True
 
 
+def _refuse_use_before_assignment(name: str, used_as_input: dict) -> None:
+    """A name first read as an input and only then assigned is an error at that first use."""
+    if name in used_as_input:
+        s, t = used_as_input[name]
+        raise NameError_(f"'{name}' is used before it is assigned: move "
+                         f"'{name} = ...' above its first use", s, t)
+
+
 def _fmt_shape(shape) -> str:
     return "(" + ",".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
 
@@ -217,9 +225,7 @@ class Graph:
         self.nodes: list[Node] = []
         self.edges: list[tuple[int, int, int]] = []  # (source, target, slot)
         self.names: dict[str, int] = {}  # every input and assigned name -> node id
-        self.assigned: list[str] = []
         self.inputs: list[str] = []  # inputs whose values come from the caller
-        self.first_use: dict[str, tuple[int, int]] = {}
         self.output: int = -1
         self.output_name: str | None = None
         self.edge_grads: list = []
@@ -242,10 +248,7 @@ class Graph:
         used_as_input: dict[str, tuple[int, int]] = {}
         for stmt in statements:
             if stmt.target is not None and _is_literal(stmt.expr):
-                if stmt.target in used_as_input:
-                    s, t = used_as_input[stmt.target]
-                    raise NameError_(f"'{stmt.target}' is used before it is assigned: move "
-                                     f"'{stmt.target} = ...' above its first use", s, t)
+                _refuse_use_before_assignment(stmt.target, used_as_input)
                 self._literal_input(stmt)
                 continue
             ids: dict[int, int] = {}  # id(Expr) -> node id
@@ -253,11 +256,8 @@ class Graph:
                 ids[id(e)] = self._node_for(e, ids, used_as_input)
             root = self.nodes[ids[id(stmt.expr)]] if stmt.nodes else None
             if stmt.target is not None:
-                if stmt.target in used_as_input:
-                    s, t = used_as_input[stmt.target]
-                    raise NameError_(f"'{stmt.target}' is used before it is assigned: move "
-                                     f"'{stmt.target} = ...' above its first use",
-                                     s, t)
+                # after the right side: `x = x + 1` uses x before assigning it
+                _refuse_use_before_assignment(stmt.target, used_as_input)
                 if root.name is None and root.kind == "op":
                     root.name = stmt.target
                 else:
@@ -268,7 +268,6 @@ class Graph:
                     self._add(node)
                     root = node
                 self.names[stmt.target] = root.id
-                self.assigned.append(stmt.target)
             self.output = root.id
         last = statements[-1]
         # A bare name as the last line (`q = x * 2; q`) makes that name the output's.
@@ -282,7 +281,6 @@ class Graph:
         node.value = self._literal_value(stmt.expr, name)
         self._add(node)
         self.names[name] = node.id
-        self.assigned.append(name)
         self.output = node.id
 
     def _literal_value(self, expr: Expr, name: str):
