@@ -4,6 +4,7 @@ import json
 import re
 
 import pytest
+from apiclient import error_of, post, strict_json
 
 import engine
 from app import ROOT, SECURITY_HEADERS, create_app
@@ -13,32 +14,10 @@ CIRCUIT = "q = x + y\nf = q * z"
 CIRCUIT_VALUES = {"x": -2, "y": 5, "z": -4}
 
 
-def post(client, body):
-    """POST a body to /api/graph: dicts as JSON, strings and bytes as they are."""
-    if isinstance(body, (str, bytes)):
-        return client.post("/api/graph", data=body, content_type="application/json")
-    return client.post("/api/graph", json=body)
 
 
-def strict_json(response):
-    """The body parsed as strict JSON: a bare NaN or Infinity would fail here."""
-    def refuse(name):
-        raise AssertionError(f"{name} is not JSON")
-    return json.loads(response.get_data(as_text=True), parse_constant=refuse)
 
 
-def assert_error_shape(response, status):
-    assert response.status_code == status
-    assert response.mimetype == "application/json"
-    body = strict_json(response)
-    assert set(body) == {"error"}
-    error = body["error"]
-    assert set(error) == {"message", "start", "end"}
-    assert isinstance(error["message"], str) and error["message"]
-    assert error["start"] is None or isinstance(error["start"], int)
-    assert error["end"] is None or isinstance(error["end"], int)
-    assert "Traceback" not in response.get_data(as_text=True)
-    return error
 
 
 # --- the figure's numbers ----------------------------------------------------------
@@ -132,7 +111,7 @@ def test_unknown_keys_are_ignored(client):
 ], ids=["malformed", "empty", "array", "string", "null", "nan-literal", "infinity-literal",
         "overflowing-float", "not-utf8", "deeply-nested"])
 def test_unreadable_bodies_are_400(client, body):
-    error = assert_error_shape(post(client, body), 400)
+    error = error_of(post(client, body), 400)
     assert error["start"] is None
 
 
@@ -161,7 +140,7 @@ def test_unreadable_bodies_are_400(client, body):
     ({"expression": "x", "values": {"x": 1}, "options": {"default_value": True}}, "default_value"),
 ])
 def test_wrong_types_are_400(client, body, words):
-    error = assert_error_shape(post(client, body), 400)
+    error = error_of(post(client, body), 400)
     assert words in error["message"]
 
 
@@ -175,7 +154,7 @@ def test_wrong_types_are_400(client, body, words):
     ("q = x\nq = y", {"x": 1, "y": 2}),
 ])
 def test_engine_errors_are_400_with_their_place(client, expression, values):
-    error = assert_error_shape(post(client, {"expression": expression, "values": values}), 400)
+    error = error_of(post(client, {"expression": expression, "values": values}), 400)
     assert 0 <= error["start"] < error["end"] <= len(expression) + 1
     with pytest.raises(engine.EngineError) as expected:
         engine.evaluate(expression, values)
@@ -183,11 +162,11 @@ def test_engine_errors_are_400_with_their_place(client, expression, values):
 
 
 def test_empty_program_is_400(client):
-    assert_error_shape(post(client, {"expression": "  \n", "values": {}}), 400)
+    error_of(post(client, {"expression": "  \n", "values": {}}), 400)
 
 
 def test_missing_value_names_the_input(client):
-    error = assert_error_shape(post(client, {"expression": "x * y", "values": {"x": 1}}), 400)
+    error = error_of(post(client, {"expression": "x * y", "values": {"x": 1}}), 400)
     assert "y" in error["message"]
     assert (error["start"], error["end"]) == (4, 5)
 
@@ -197,13 +176,13 @@ def test_missing_value_names_the_input(client):
 def test_body_over_the_limit_is_413_json():
     client = create_app({"TESTING": True, "MAX_CONTENT_LENGTH": 1024}).test_client()
     body = {"expression": "x" * 2000, "values": {}}
-    error = assert_error_shape(post(client, body), 413)
+    error = error_of(post(client, body), 413)
     assert "too large" in error["message"]
 
 
 def test_default_body_limit_is_256_kib(client):
     body = json.dumps({"expression": "x", "values": {"x": 1}, "pad": "." * (256 * 1024)})
-    assert_error_shape(post(client, body), 413)
+    error_of(post(client, body), 413)
 
 
 @pytest.mark.parametrize("config, expression", [
@@ -215,7 +194,7 @@ def test_programs_over_the_limits_are_413(config, expression):
     client = create_app({"TESTING": True, **config}).test_client()
     response = post(client, {"expression": expression, "values": {},
                              "options": {"default_value": 1.0}})
-    error = assert_error_shape(response, 413)
+    error = error_of(response, 413)
     assert "limit" in error["message"]
 
 
@@ -223,7 +202,7 @@ def test_limits_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("BACKPROP_MAX_EXPRESSION_LENGTH", "5")
     app = create_app({"TESTING": True})
     assert app.config["MAX_EXPRESSION_LENGTH"] == 5
-    assert_error_shape(post(app.test_client(), {"expression": "x + y + z", "values": {}}), 413)
+    error_of(post(app.test_client(), {"expression": "x + y + z", "values": {}}), 413)
 
 
 def test_create_app_config_overrides_the_environment(monkeypatch):
@@ -273,7 +252,7 @@ def test_unexpected_errors_are_500_json(client, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
     monkeypatch.setattr(engine, "evaluate", explode)
-    error = assert_error_shape(post(client, {"expression": "x", "values": {"x": 1}}), 500)
+    error = error_of(post(client, {"expression": "x", "values": {"x": 1}}), 500)
     assert "boom" not in error["message"]
 
 
@@ -285,7 +264,7 @@ def test_unexpected_errors_are_500_json(client, monkeypatch):
     ("get", "/api", 404),
 ])
 def test_api_routing_errors_are_json(client, method, path, status):
-    assert_error_shape(getattr(client, method)(path), status)
+    error_of(getattr(client, method)(path), status)
 
 
 def test_405_names_the_allowed_method(client):

@@ -6,9 +6,9 @@ entries, lists nested too deeply and empty lists are 400s with a message that
 says what is wrong and, when the text is at fault, where.
 """
 
-import json
 
 import pytest
+from apiclient import error_of, post, strict_json
 
 import engine
 
@@ -16,26 +16,10 @@ LINEAR = "z = W @ x + b\nL = sum((z - y)**2)"
 LINEAR_VALUES = {"W": [[1, -2, 0.5], [0.5, 1, -1]], "x": [1, 2, -1], "b": [0.5, -0.5], "y": [1, 0]}
 
 
-def post(client, body):
-    return client.post("/api/graph", json=body)
 
 
-def strict_json(response):
-    def refuse(name):
-        raise AssertionError(f"{name} is not JSON")
-    return json.loads(response.get_data(as_text=True), parse_constant=refuse)
 
 
-def error_of(response, status=400):
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/json"
-    body = strict_json(response)
-    assert set(body) == {"error"}
-    error = body["error"]
-    assert set(error) == {"message", "start", "end"}
-    assert isinstance(error["message"], str) and error["message"]
-    assert "Traceback" not in error["message"]
-    return error
 
 
 def node_named(data, name):
