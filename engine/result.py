@@ -283,8 +283,12 @@ class Result:
         return steps
 
     # JSON ---------------------------------------------------------------------
-    def to_dict(self) -> dict:
-        """The one JSON shape of a result, shared by the CLI, the API and the page."""
+    def to_dict(self, steps: bool = True) -> dict:
+        """The one JSON shape of a result, shared by the CLI, the API and the page.
+
+        ``steps=False`` leaves out the step trace, the costly part, for callers
+        that want it later (the API writes it while `dot` lays the graph out).
+        """
         g = self.graph
         text = g.text
         nodes = []
@@ -300,16 +304,18 @@ class Result:
                   "value": json_value(g.nodes[s].value), "grad": json_value(g.edge_grads[k])}
                  for k, (s, t, slot) in enumerate(g.edges)]
         out = g.nodes[g.output]
-        return {
+        d = {
             "output": {"node": g.output, "value": json_value(out.value),
                        "name": g.output_name, "label": self._out_label()},
             "gradients": {name: json_value(g.nodes[i].grad) for name, i in g.names.items()},
             "inputs": list(g.inputs),
             "nodes": nodes,
             "edges": edges,
-            "steps": self.steps,
-            "warnings": list(g.warnings),
         }
+        if steps:
+            d["steps"] = self.steps
+        d["warnings"] = list(g.warnings)
+        return d
 
     # notebooks -----------------------------------------------------------------
     def _repr_svg_(self):

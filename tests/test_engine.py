@@ -894,3 +894,12 @@ def test_array_gradients_match_finite_differences(program):
         assert g.dtype == np.float64
         np.testing.assert_allclose(g, _numeric_gradient(program, values, name),
                                    rtol=1e-5, atol=1e-7, err_msg=name)
+
+
+def test_to_dict_without_steps_is_the_rest_of_it():
+    r = engine.evaluate("q = x + y; f = q * z", {"x": -2, "y": 5, "z": -4})
+    full = r.to_dict()
+    lean = r.to_dict(steps=False)
+    assert "steps" not in lean
+    assert lean == {k: v for k, v in full.items() if k != "steps"}
+    assert list(full) == ["output", "gradients", "inputs", "nodes", "edges", "steps", "warnings"]
