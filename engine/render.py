@@ -49,20 +49,25 @@ for cells of ``xlabel`` tables too (they land inside their edge's or gate's
 
 from __future__ import annotations
 
-import functools
+import contextlib
+import fcntl
 import html
 import math
+import os
 import re
+import select
 import signal
 import subprocess
+import tempfile
+import threading
+import time
 import unicodedata
-
-import graphviz
-from graphviz.backend import execute as graphviz_execute
+from collections import OrderedDict
 
 from .errors import EngineError
 
-__all__ = ["RenderError", "Plan", "plan", "LAYOUTS", "to_dot", "to_svg", "to_png", "format_number",
+__all__ = ["RenderError", "Plan", "plan", "LAYOUTS", "to_dot", "to_svg", "to_png", "prepare",
+           "start_svg", "cached_svg", "svg_from_dot", "Picture", "DotRun", "format_number",
            "format_value", "clear_cache", "DEFAULT_TIMEOUT", "DEFAULT_MAX_NODES"]
 
 #: The Graphviz layout program; a module attribute so tests can point it elsewhere.
@@ -143,9 +148,8 @@ COMMUTATIVE = {"add", "mul", "max", "min"}
 # A folded constant longer than this (a list literal, say) is shortened.
 MAX_CONST_TEXT = 10
 
-# Classes of the table cells that _finish_svg gives ids back to, by id prefix.
-_CELL_CLASSES = {"value-edge-": "value", "grad-edge-": "grad", "name-node-": "name",
-                 "total-node-": "total"}
+# The table cells that _finish_svg gives ids back to: `value-edge-3` gets class "value".
+_CELL_KINDS = ("value", "grad", "name", "total")
 
 
 class RenderError(EngineError):
@@ -174,7 +178,7 @@ def format_number(v, precision: int = 2) -> str:
     Fixed notation with ``precision`` decimals, except where that would hide the
     number: magnitudes from 1e5 up, or so small they would print as 0.
     """
-    x = _as_float(v)
+    x = v if type(v) is float else _as_float(v)
     if math.isnan(x):
         return "nan"
     if math.isinf(x):
@@ -222,6 +226,10 @@ def format_value(v, precision: int = 2, shape: bool = False) -> str:
 def _nonfinite(*values) -> bool:
     """Whether any entry of these numbers/arrays is inf or nan."""
     for v in values:
+        if type(v) is float:  # nearly every wire: a plain finite number
+            if not math.isfinite(v):
+                return True
+            continue
         _, leaves = _shape_and_leaves(v)
         if any(not math.isfinite(_as_float(x)) for x in leaves):
             return True
@@ -267,7 +275,11 @@ class _Html(str):
 
 
 def _attrs(**kw) -> str:
-    """A DOT attribute list; plain values are quoted, ``_Html`` labels go in as `<...>`."""
+    """A DOT attribute list; plain values are quoted, ``_Html`` labels go in as `<...>`.
+
+    (The per-wire lines of the layouts are written directly as f-strings: their
+    values are our own ids, classes and numbers, which need no quoting.)
+    """
     parts = []
     for key, value in kw.items():
         if value is None:
@@ -278,6 +290,10 @@ def _attrs(**kw) -> str:
             text = str(value).replace("\\", "\\\\").replace('"', '\\"')
             parts.append(f'{key}="{text}"')
     return "[" + ", ".join(parts) + "]"
+
+
+# A wire drawn dashed, in orange, because its value or gradient is inf or nan.
+_DASHED = f', style="dashed", color="{NONFINITE_COLOR}"'
 
 
 # --- reading the engine result -------------------------------------------------
@@ -620,11 +636,11 @@ def _stretch(nodes: dict, edges: list, hidden) -> int:
     return total
 
 
-def _gate(nid, label, **extra) -> str:
-    return f"  g{nid} " + _attrs(
-        label=_Html(_text(label)), shape="circle", width="0.36", margin="0.02",
-        fontsize="12" if len(label) <= 3 else "10",
-        id=f"node-{nid}", **{"class": "gate"}, **extra)
+def _gate(nid, label, xlabel=None) -> str:
+    size = "12" if len(label) <= 3 else "10"
+    more = f", xlabel=<{xlabel}>" if xlabel is not None else ""
+    return (f'  g{nid} [label=<{_text(label)}>, shape="circle", width="0.36", margin="0.02", '
+            f'fontsize="{size}", id="node-{nid}", class="gate"{more}]')
 
 
 def _figure_dot(c: _Circuit, precision: int, pin_inputs: bool) -> str:
@@ -661,40 +677,35 @@ def _figure_dot(c: _Circuit, precision: int, pin_inputs: bool) -> str:
         # has nothing but that label.
         own_label = len(its_wires) > 1 or (kind != "op" and not its_wires)
         if own_label:
-            lines.append(f"  n{nid} " + _attrs(
-                label=_name_node(nid, name, node.get("grad"), precision),
-                id=f"start-node-{nid}", **{"class": f"start {kind}"}))
+            lines.append(f"  n{nid} [label=<{_name_node(nid, name, node.get('grad'), precision)}>, "
+                         f'id="start-node-{nid}", class="start {kind}"]')
             if start is None:
                 leaf_starts.append(f"n{nid}")
             else:
-                lines.append(f"  {start} -> n{nid}:line:w " + _attrs(
-                    arrowhead="normal", weight="8", id=f"tail-node-{nid}",
-                    **{"class": f"wire-tail of-node-{nid}"}))
+                lines.append(f'  {start} -> n{nid}:line:w [arrowhead="normal", weight="8", '
+                             f'id="tail-node-{nid}", class="wire-tail of-node-{nid}"]')
             start = f"n{nid}:line:e"
 
         for e in its_wires:
             key = e["id"]
             bad = _nonfinite(e.get("value"), e.get("grad"))
             classes = f"of-edge-{key}" + (" nonfinite" if bad else "")
-            dashed = {"style": "dashed", "color": NONFINITE_COLOR} if bad else {}
+            dashed = _DASHED if bad else ""
             name_cell = (nid, name) if (not own_label and name is not None) else None
-            lines.append(f"  w{key} " + _attrs(
-                label=_wire_node(key, name_cell, e.get("value"), e.get("grad"), precision, bad),
-                id=f"edge-{key}", **{"class": f"wire {classes}"}))
+            label = _wire_node(key, name_cell, e.get("value"), e.get("grad"), precision, bad)
+            lines.append(f'  w{key} [label=<{label}>, id="edge-{key}", class="wire {classes}"]')
             if start is None:
                 leaf_starts.append(f"w{key}")
             else:
                 head = f"w{key}:name:w" if name_cell else f"w{key}:line:w"
-                lines.append(f"  {start} -> {head} " + _attrs(
-                    arrowhead="normal" if start.startswith("g") else "none",
-                    # heavy, so a value is written next to the gate that makes it
-                    # and the long stretch, if any, runs into the consumer
-                    weight="8", id=f"tail-edge-{key}", **{"class": f"wire-tail {classes}"},
-                    **dashed))
+                arrow = "normal" if start.startswith("g") else "none"
+                # heavy, so a value is written next to the gate that makes it
+                # and the long stretch, if any, runs into the consumer
+                lines.append(f'  {start} -> {head} [arrowhead="{arrow}", weight="8", '
+                             f'id="tail-edge-{key}", class="wire-tail {classes}"{dashed}]')
             if e["target"] is not None:
-                lines.append(f"  w{key}:line:e -> g{e['target']} " + _attrs(
-                    arrowhead="normal", id=f"head-edge-{key}",
-                    **{"class": f"wire-head {classes}"}, **dashed))
+                lines.append(f'  w{key}:line:e -> g{e["target"]} [arrowhead="normal", '
+                             f'id="head-edge-{key}", class="wire-head {classes}"{dashed}]')
 
     if leaf_starts and pin_inputs:
         # Inputs line up at the left, so a late input (z) reaches its gate on a
@@ -788,8 +799,8 @@ def _compact_dot(c: _Circuit, precision: int, copies=frozenset()) -> str:
         total = node.get("grad") if len(its_wires) != 1 else None
         if kind == "op":
             own = total is not None and len(its_wires) > 1
-            extra = {"xlabel": _start_label(nid, name, total, precision)} if own else {}
-            lines.append(_gate(nid, c.gate_labels[nid], **extra))
+            xlabel = _start_label(nid, name, total, precision) if own else None
+            lines.append(_gate(nid, c.gate_labels[nid], xlabel))
         else:
             own = True
             lines.append(f"  n{nid} " + _attrs(
@@ -809,15 +820,14 @@ def _compact_dot(c: _Circuit, precision: int, copies=frozenset()) -> str:
             bad = _nonfinite(e.get("value"), e.get("grad"))
             # (wire-head: the page highlights that class's path and arrow)
             classes = f"wire wire-head of-edge-{key}" + (" nonfinite" if bad else "")
-            dashed = {"style": "dashed", "color": NONFINITE_COLOR} if bad else {}
             name_cell = (nid, name) if (not own and name is not None) else None
             target = f"g{e['target']}" if e["target"] is not None else "wout"
             if target == "wout":
                 lines.append("  wout " + _attrs(shape="point", style="invis", width="0.01"))
-            weight = {"weight": COMPACT_GATE_WEIGHT} if key in spine else {}
-            lines.append(f"  {start} -> {target} " + _attrs(
-                xlabel=_numbers_label(key, name_cell, e.get("value"), e.get("grad"), precision),
-                id=f"edge-{key}", **{"class": classes}, **weight, **dashed))
+            label = _numbers_label(key, name_cell, e.get("value"), e.get("grad"), precision)
+            weight = f', weight="{COMPACT_GATE_WEIGHT}"' if key in spine else ""
+            lines.append(f'  {start} -> {target} [xlabel=<{label}>, id="edge-{key}", '
+                         f'class="{classes}"{weight}{_DASHED if bad else ""}]')
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -872,33 +882,149 @@ def _display_name(node, output) -> str | None:
 
 # --- running dot ---------------------------------------------------------------
 
-def _run_dot(source: str, fmt: str, timeout: float) -> bytes:
-    """Lay out ``source`` with `dot -T<fmt>`; RenderError when dot is missing, slow or failing.
+def _scratch_file():
+    """An anonymous in-memory file (a temporary file where memfd is missing) for dot's I/O."""
+    if hasattr(os, "memfd_create"):
+        try:
+            return os.fdopen(os.memfd_create("backprop-dot", os.MFD_CLOEXEC), "w+b")
+        except OSError:
+            pass
+    return tempfile.TemporaryFile()
 
-    The graphviz package runs dot; its ``pipe()`` has no time limit, so we call the
-    runner underneath it, which hands ``timeout`` on to ``subprocess.run`` (and
-    that kills dot when the time is up).
+
+class DotRun:
+    """One `dot -T<fmt>`, started at once and given its DOT source by ``feed``; ``result`` waits.
+
+    Starting dot before its input exists lets the caller overlap dot's start-up
+    (process creation, loading its plugins: a few milliseconds, most of a small
+    graph's time) with writing the DOT, and the layout with other work (the
+    API writes the step texts and the JSON meanwhile).  The source goes in
+    through a pipe made large enough to take it whole, so ``feed`` returns at
+    once; dot writes its output and errors to in-memory files, so nothing here
+    has to drain it and waiting is a single wait on the process.
+
+    ``result`` raises RenderError when dot is missing, takes longer than
+    ``timeout`` seconds after ``feed`` (it is then killed), crashes or fails.
+    ``cancel`` stops it; both may be called more than once.
     """
-    cmd = [DOT_COMMAND, f"-T{fmt}"]
+
+    def __init__(self, fmt: str, timeout: float):
+        self.timeout = timeout
+        self.deadline = None
+        self.proc = self.error = self.output = self.stdin = None
+        self.pending = b""   # what the pipe could not take yet
+        self.files = [_scratch_file(), _scratch_file()]  # stdout, stderr
+        read_end, self.stdin = os.pipe()
+        try:
+            self.proc = subprocess.Popen([DOT_COMMAND, f"-T{fmt}"], stdin=read_end,
+                                         stdout=self.files[0], stderr=self.files[1])
+        except FileNotFoundError:
+            self.error = RenderError("Graphviz's `dot` program is not installed; install it "
+                                     "with `apt-get install graphviz`")
+        except OSError as err:
+            self.error = RenderError(f"Graphviz's `dot` program could not be run: {err}")
+        finally:
+            os.close(read_end)
+        if self.error is not None:
+            self.cancel()
+        else:
+            os.set_blocking(self.stdin, False)
+
+    def feed(self, source: str) -> None:
+        """Hand dot its DOT source (once) and start the clock on its time limit."""
+        self.deadline = time.monotonic() + self.timeout
+        if self.stdin is None:
+            return
+        data = source.encode("utf-8")
+        with contextlib.suppress(AttributeError, OSError):  # Linux only; a smaller pipe still works
+            fcntl.fcntl(self.stdin, fcntl.F_SETPIPE_SZ, max(len(data), 4096))
+        self.pending = memoryview(data)
+        self._write()
+
+    def _write(self, timeout: float = 0.0) -> None:
+        """Write what is pending, waiting up to ``timeout`` seconds for room; close stdin once done."""
+        while self.pending:
+            try:
+                self.pending = self.pending[os.write(self.stdin, self.pending):]
+                continue
+            except BlockingIOError:
+                pass
+            except OSError:   # dot exited without reading it all; its status will say why
+                self.pending = b""
+                break
+            if timeout <= 0 or not select.select([], [self.stdin], [], timeout)[1]:
+                return
+            timeout = self.deadline - time.monotonic()
+        os.close(self.stdin)
+        self.stdin = None
+
+    def result(self) -> bytes:
+        """dot's output; RenderError if it could not draw."""
+        if self.output is None and self.error is None:
+            if self.files and self.deadline is not None:
+                self.error, self.output = self._wait()
+                self.cancel()
+            else:
+                self.error = RenderError("Drawing the graph was stopped.")
+        if self.error is not None:
+            raise self.error
+        return self.output
+
+    def _wait(self):
+        """(error, output) once dot has finished or been stopped."""
+        timed_out = RenderError(f"Drawing the graph took longer than {self.timeout:g} seconds "
+                                f"and was stopped; try a smaller program.")
+        if self.stdin is not None:
+            self._write(self.deadline - time.monotonic())
+            if self.stdin is not None:   # dot stopped reading
+                return timed_out, None
+        try:
+            code = _wait_for(self.proc, max(0.0, self.deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            return timed_out, None
+        stdout, stderr = self.files
+        if code < 0:   # killed by a signal: dot 2.43 segfaults on some big graphs
+            return RenderError(f"Graphviz's `dot` crashed ({_signal_name(-code)}) "
+                               f"on this graph; the numbers are still shown."), None
+        if code:
+            stderr.seek(0)
+            detail = stderr.read().decode("utf-8", "replace").strip().splitlines()
+            return RenderError("Graphviz's `dot` failed to draw the graph"
+                               + (f": {detail[-1]}" if detail else ".")), None
+        stdout.seek(0)
+        return None, stdout.read()
+
+    def cancel(self) -> None:
+        """Stop dot if it is still running and free its pipe and files."""
+        if self.stdin is not None:
+            os.close(self.stdin)
+            self.stdin = None
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        for f in self.files:
+            f.close()
+        self.files = []
+
+
+def _wait_for(proc: subprocess.Popen, timeout: float) -> int:
+    """``proc.wait(timeout)``, but woken the moment the process ends.
+
+    Popen.wait with a timeout polls with growing sleeps (up to 50 ms), which
+    would add a third to a small graph's time; a pidfd becomes readable
+    exactly when the process exits.  Without pidfds (not Linux), it polls.
+    """
     try:
-        proc = graphviz_execute.run_check(cmd, input=source.encode("utf-8"),
-                                          capture_output=True, timeout=timeout, quiet=True)
-    except graphviz.ExecutableNotFound:
-        raise RenderError("Graphviz's `dot` program is not installed; install it with "
-                          "`apt-get install graphviz`") from None
-    except subprocess.TimeoutExpired:
-        raise RenderError(f"Drawing the graph took longer than {timeout:g} seconds "
-                          f"and was stopped; try a smaller program.") from None
-    except graphviz.CalledProcessError as err:
-        if err.returncode < 0:   # killed by a signal: dot 2.43 segfaults on some big graphs
-            raise RenderError(f"Graphviz's `dot` crashed ({_signal_name(-err.returncode)}) "
-                              f"on this graph; the numbers are still shown.") from None
-        detail = (err.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-        raise RenderError("Graphviz's `dot` failed to draw the graph"
-                          + (f": {detail[-1]}" if detail else ".")) from None
-    except OSError as err:
-        raise RenderError(f"Graphviz's `dot` program could not be run: {err}") from None
-    return proc.stdout
+        fd = os.pidfd_open(proc.pid)
+    except (AttributeError, OSError):
+        return proc.wait(timeout=timeout)
+    try:
+        ready, _, _ = select.select([fd], [], [], timeout)
+    finally:
+        os.close(fd)
+    if not ready:
+        raise subprocess.TimeoutExpired(proc.args, timeout)
+    return proc.wait()
 
 
 def _signal_name(number: int) -> str:
@@ -909,10 +1035,9 @@ def _signal_name(number: int) -> str:
         return f"signal {number}"
 
 
-_SVG_COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
-_SVG_TITLE = re.compile(r"<title>[^<]*</title>\n?")
-_SVG_GROUP = re.compile(r'<g id="([^"]*)"(?: class="[^"]*")?>(<a [^>]*>)?')
-_SVG_LINK_END = re.compile(r"</a>\n</g>")
+_SVG_DROP = re.compile(r"<!--.*?-->\n?|<title>[^<]*</title>\n?", re.S)
+_SVG_CELL_LINK = re.compile(r'<a xlink:href="#"[^>]*>')
+_SVG_CELL_GROUP = re.compile(r'<g id="a_(' + "|".join(_CELL_KINDS) + ")-")
 
 
 def _finish_svg(svg: bytes) -> str:
@@ -922,47 +1047,119 @@ def _finish_svg(svg: bytes) -> str:
     jump the page, so they go.  Graphviz's `<title>`s and comments name our
     internal DOT nodes (`w3`, `g2`) and would pop up as tooltips, so they go too.
     The XML prolog and DOCTYPE are dropped so the result can be inlined into HTML.
-    Plain string passes over dot's regular output: parsing and re-serialising
-    the tree cost as much as a small graph's whole layout.
+    Plain string passes with fixed replacements over dot's regular output: an
+    XML tree, or a Python call per match, would cost as much as a small
+    graph's whole layout.
     """
     text = svg.decode("utf-8", "replace")
     start = text.find("<svg")
     end = text.rfind("</svg>")
     if start < 0 or end < start:
         raise RenderError("Graphviz's `dot` wrote an unreadable SVG (no <svg> element)")
-    text = text[start:end + len("</svg>")]
-    text = _SVG_COMMENT.sub("", _SVG_TITLE.sub("", text)).replace("&#45;", "-")
-
-    def group(m: re.Match) -> str:
-        gid, link = m.group(1), m.group(2)
-        real = gid[2:] if gid.startswith("a_") else gid
-        cls = next((c for p, c in _CELL_CLASSES.items() if real.startswith(p)), None)
-        if cls is None:
-            return m.group(0)
-        return f'<g id="{real}" class="{cls}">'
-
-    text = _SVG_GROUP.sub(group, text)
-    # Every <a> left is a cell's link opened right after its <g> (nothing else has one).
-    return _SVG_LINK_END.sub("</g>", text)
+    text = _SVG_DROP.sub("", text[start:end + len("</svg>")]).replace("&#45;", "-")
+    text = _SVG_CELL_GROUP.sub(r'<g class="\1" id="\1-', text)
+    # Only cells have links (href="#"), each opened right after its <g> and closed before its </g>.
+    return _SVG_CELL_LINK.sub("", text).replace("</a>\n</g>", "</g>")
 
 
-@functools.lru_cache(maxsize=128)
-def _render_cached(source: str, fmt: str, timeout: float):
-    """The rendered picture of one DOT source, computed once (lru_cache is thread-safe)."""
-    data = _run_dot(source, fmt, timeout)
-    return _finish_svg(data) if fmt == "svg" else data
+# --- pictures, cached ------------------------------------------------------------
+
+#: How many laid-out pictures (DOT source and format -> SVG text or PNG bytes) are kept.
+PICTURE_CACHE_SIZE = 128
+
+
+class _Pictures:
+    """The most recently drawn pictures, least recently used dropped first; thread-safe."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_PICTURES = _Pictures(PICTURE_CACHE_SIZE)
 
 
 def clear_cache() -> None:
     """Forget every rendered picture (for tests, or after changing DOT_COMMAND)."""
-    _render_cached.cache_clear()
+    _PICTURES.clear()
+
+
+class Picture:
+    """The picture of one DOT source: from the cache, or being drawn by `dot` right now.
+
+    Made by ``start_svg`` (or ``to_svg``/``to_png``, which wait at once).
+    ``result()`` waits for dot and answers the SVG text (finished by
+    _finish_svg) or the PNG bytes, keeping it in the cache; it raises
+    RenderError as DotRun does.  ``cancel()`` stops a dot still running.
+    Failures are not cached: the next try may draw.
+    """
+
+    def __init__(self, source: str, fmt: str, timeout: float, run: DotRun | None = None):
+        self.key = (source, fmt)
+        self.value = _PICTURES.get(self.key)
+        self.run = None
+        if self.value is not None:
+            if run is not None:
+                run.cancel()   # started for nothing: the picture was drawn before
+            return
+        self.run = run if run is not None else DotRun(fmt, float(timeout))
+        self.run.feed(source)
+
+    def result(self):
+        if self.value is None:
+            raw = self.run.result()
+            self.value = _finish_svg(raw) if self.key[1] == "svg" else raw
+            _PICTURES.put(self.key, self.value)
+        return self.value
+
+    def cancel(self) -> None:
+        if self.run is not None:
+            self.run.cancel()
+
+
+def cached_svg(source: str) -> str | None:
+    """The SVG of a DOT source drawn before, or None (nothing is started)."""
+    return _PICTURES.get((source, "svg"))
+
+
+def start_svg(source: str, timeout: float = DEFAULT_TIMEOUT, run: DotRun | None = None) -> Picture:
+    """Start laying out a DOT source from ``prepare``/``to_dot`` as SVG; ``.result()`` waits.
+
+    ``run``: a ``DotRun("svg", ...)`` started earlier, to feed (or cancel if the
+    picture is cached) instead of starting dot now.
+    """
+    return Picture(source, "svg", timeout, run)
+
+
+def svg_from_dot(source: str, timeout: float = DEFAULT_TIMEOUT) -> str:
+    """Lay out a DOT source from ``prepare``/``to_dot`` as SVG (cached)."""
+    return start_svg(source, timeout).result()
 
 
 def _picture(d, fmt, precision, fold_constants, timeout, max_nodes, layout):
     source, p = _source(d, precision, fold_constants, max_nodes, layout)
     if p.refusal:
         raise RenderError(p.refusal)
-    return _render_cached(source, fmt, float(timeout))
+    return Picture(source, fmt, timeout).result()
 
 
 def prepare(d: dict, precision: int = 2, fold_constants: bool = True,
@@ -970,15 +1167,10 @@ def prepare(d: dict, precision: int = 2, fold_constants: bool = True,
     """(DOT source, refusal): the DOT, and why dot cannot lay it out in time, if so.
 
     For callers that want the DOT and the SVG both (the API): build the DOT once
-    here, then ``svg_from_dot`` it unless refused.
+    here, then ``start_svg``/``svg_from_dot`` it unless refused.
     """
     source, p = _source(d, precision, fold_constants, max_nodes, layout)
     return source, p.refusal
-
-
-def svg_from_dot(source: str, timeout: float = DEFAULT_TIMEOUT) -> str:
-    """Lay out a DOT source from ``prepare``/``to_dot`` as SVG (cached)."""
-    return _render_cached(source, "svg", float(timeout))
 
 
 def to_svg(d: dict, precision: int = 2, fold_constants: bool = True,

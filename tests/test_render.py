@@ -464,9 +464,20 @@ def chain(n):
             "edges": edges}
 
 
-def test_too_large_graph_is_refused_before_dot(monkeypatch):
+def counting_dot(monkeypatch):
+    """The formats `dot` is started for from now on (it still runs)."""
     calls = []
-    monkeypatch.setattr(render, "_run_dot", lambda *a: calls.append(a) or b"")
+
+    class Counted(render.DotRun):
+        def __init__(self, fmt, timeout):
+            calls.append(fmt)
+            super().__init__(fmt, timeout)
+    monkeypatch.setattr(render, "DotRun", Counted)
+    return calls
+
+
+def test_too_large_graph_is_refused_before_dot(monkeypatch):
+    calls = counting_dot(monkeypatch)
     with pytest.raises(RenderError, match=r"2001 nodes.*2000") as info:
         render.to_svg(chain(2001))
     assert isinstance(info.value, EngineError)
@@ -507,6 +518,54 @@ def test_slow_dot_is_stopped(monkeypatch, tmp_path):
     assert time.monotonic() - began < 5
 
 
+def test_dot_that_never_reads_a_big_source_is_stopped_in_time(monkeypatch, tmp_path):
+    # More DOT than any pipe holds, to a dot that never reads it: feeding must
+    # not block, and the time limit still holds.
+    monkeypatch.setattr(render, "DOT_COMMAND", fake_dot(tmp_path, "exec sleep 30"))
+    source = "digraph g {\n" + "".join(f"  n{i} [label=\"{'x' * 80}\"]\n" for i in range(40_000)) + "}\n"
+    assert len(source) > 3_000_000
+    run = render.DotRun("svg", 0.5)
+    began = time.monotonic()
+    run.feed(source)
+    assert time.monotonic() - began < 0.5   # feeding returned without waiting for dot
+    with pytest.raises(RenderError, match=r"longer than 0\.5 seconds"):
+        run.result()
+    assert time.monotonic() - began < 5
+    assert run.proc.poll() is not None      # killed, not left behind
+
+
+@NEEDS_DOT
+def test_dot_started_before_its_source_exists():
+    run = render.DotRun("svg", 10)          # dot starts, waiting for its input
+    time.sleep(0.05)
+    assert run.proc.poll() is None
+    run.feed(render.to_dot(evaluate(*CIRCUIT)))
+    svg = run.result().decode()
+    assert svg.lstrip().startswith("<?xml") and "</svg>" in svg
+    assert run.result().decode() == svg     # the answer stays
+
+
+def test_a_dot_never_fed_is_stopped_on_cancel(monkeypatch, tmp_path):
+    monkeypatch.setattr(render, "DOT_COMMAND", fake_dot(tmp_path, "exec cat >/dev/null"))
+    run = render.DotRun("svg", 10)
+    run.cancel()
+    assert run.proc.poll() is not None
+    with pytest.raises(RenderError, match="stopped"):
+        run.result()
+    run.cancel()                            # twice is harmless
+
+
+@NEEDS_DOT
+def test_a_cached_picture_cancels_the_dot_started_for_it(monkeypatch, tmp_path):
+    source = render.to_dot(evaluate(*CIRCUIT))
+    drawn = render.start_svg(source).result()
+    monkeypatch.setattr(render, "DOT_COMMAND", fake_dot(tmp_path, "exec cat >/dev/null"))
+    run = render.DotRun("svg", 10)
+    picture = render.start_svg(source, run=run)
+    assert picture.result() == drawn
+    assert run.proc.poll() is not None      # the early dot was stopped, not waited for
+
+
 def test_failing_dot_reports_its_error(monkeypatch, tmp_path):
     monkeypatch.setattr(render, "DOT_COMMAND",
                         fake_dot(tmp_path, "echo 'Error: syntax error in line 3' >&2; exit 1"))
@@ -516,12 +575,7 @@ def test_failing_dot_reports_its_error(monkeypatch, tmp_path):
 
 @NEEDS_DOT
 def test_same_source_renders_once(monkeypatch):
-    calls = []
-    real = render._run_dot
-    def counting(source, fmt, timeout):
-        calls.append(fmt)
-        return real(source, fmt, timeout)
-    monkeypatch.setattr(render, "_run_dot", counting)
+    calls = counting_dot(monkeypatch)
     d = evaluate(*CIRCUIT)
     first = render.to_svg(d)
     assert render.to_svg(evaluate(*CIRCUIT)) == first
@@ -567,8 +621,9 @@ def test_render_imports_only_what_it_may():
             imported.update(a.name.split(".")[0] for a in node.names)
         elif isinstance(node, ast.ImportFrom):
             imported.add("." * node.level + (node.module or ""))
-    allowed = {"__future__", "functools", "html", "math", "signal", "subprocess", "unicodedata", "re",
-               "numpy", "graphviz", "graphviz.backend", ".errors"}
+    allowed = {"__future__", "collections", "contextlib", "fcntl", "html", "math", "os", "re",
+               "select", "signal", "subprocess",
+               "tempfile", "threading", "time", "unicodedata", "numpy", ".errors"}
     assert imported <= allowed, imported - allowed
     assert issubclass(RenderError, EngineError)
     assert os.path.basename(render.__file__) == "render.py"
@@ -708,12 +763,6 @@ def test_unused_values_do_not_confuse_the_estimate():
 def test_bad_layout_is_refused(layout):
     with pytest.raises(RenderError, match="layout must be one of auto, figure, compact"):
         render.to_dot(evaluate(*CIRCUIT), layout=layout)
-
-
-def counting_dot(monkeypatch):
-    calls = []
-    monkeypatch.setattr(render, "_run_dot", lambda *a: calls.append(a) or b"<svg/>")
-    return calls
 
 
 def test_figure_of_a_hub_is_refused_before_dot(monkeypatch):
