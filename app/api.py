@@ -8,7 +8,7 @@ import time
 from collections import OrderedDict
 from contextlib import contextmanager
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, request
 
 import engine
 from engine import render
@@ -92,47 +92,117 @@ def graph():
     key = cache.key(expression, values, options)
     cached = cache.get(key)
     if cached is not None:
-        return current_app.response_class(cached, mimetype="application/json")
+        return json_answer(cached)
     limits = engine.Limits(
         max_length=config["MAX_EXPRESSION_LENGTH"],
         max_nodes=config["MAX_NODES"],
         max_depth=config["MAX_DEPTH"],
     )
-    data = engine.evaluate(expression, values, limits, default=options["default_value"]).to_dict()
-    data.update(draw(data, options, config["RENDER_TIMEOUT"], config["MAX_NODES"]))
-    response = jsonify(data)
-    if data["svg"] is not None:  # drawing failures may be passing (busy, timeout): not kept
-        cache.put(key, response.get_data())
+    result = engine.evaluate(expression, values, limits, default=options["default_value"])
+    drawing = Drawing(len(result.graph.nodes), config)
+    try:
+        data = result.to_dict(steps=False)
+        drawing.draw(data, options)
+        # `dot` lays the graph out in another process meanwhile: the step texts
+        # and the JSON of everything but the picture are written in that time,
+        # so the request costs little more than the layout itself.
+        data["steps"] = result.steps
+        data["warnings"] = data.pop("warnings")  # keep to_dict's key order
+        encode = current_app.json.dumps
+        head = encode(data)
+        dot_json = encode(drawing.dot)
+        svg, render_error = drawing.finish()
+    finally:
+        drawing.close()
+    # The answer goes out as its parts: joining them would copy a megabyte.
+    # (json.dumps escapes to ASCII, so encoding is a plain copy.)
+    answer = (head[:-1].encode(), b', "svg": ', encode(svg).encode(), b', "dot": ',
+              dot_json.encode(), b', "render_error": ', encode(render_error).encode(), b"}\n")
+    if svg is not None:  # drawing failures may be passing (busy, timeout): not kept
+        cache.put(key, answer)
+    return json_answer(answer)
+
+
+def json_answer(parts):
+    """A 200 JSON response whose body is ``parts`` (bytes) in order, with its length set."""
+    response = current_app.response_class(parts, mimetype="application/json")
+    response.content_length = sum(len(p) for p in parts)
     return response
 
 
-def draw(data, options, timeout, max_nodes):
-    """The SVG and DOT of ``data``, or ``svg: null`` with the reason Graphviz gave.
+class Drawing:
+    """One graph being drawn, with `dot` started as early as possible.
 
-    ``dot`` runs inside one of the app's render slots (see RenderSlots); when
-    none frees up in time the request answers 503 (``Busy``).
+    Made as soon as the program has evaluated: it takes a render slot
+    (``Busy`` when none frees up in time) and starts `dot` at once, so dot's
+    start-up overlaps with writing the DOT.  ``draw`` builds the DOT and hands
+    it over; dot then lays it out while the request thread writes the rest
+    of the answer; ``finish`` waits for the SVG; ``close`` stops a `dot` still
+    running and gives the slot back (always call it).  When Graphviz cannot
+    draw the graph (missing, too slow, too big, crashed) ``finish`` answers
+    ``svg`` None and the reason, so the numbers still go out.
     """
-    style = {"precision": options["precision"], "fold_constants": options["fold_constants"],
-             "max_nodes": max_nodes}
-    drawing = {"svg": None, "dot": None, "render_error": None}
-    config = current_app.config
-    large = len(data["nodes"]) > config["LARGE_RENDER_NODES"]
-    try:
-        # The DOT is built once: it is both part of the answer and what dot lays out.
-        drawing["dot"], refusal = render.prepare(data, **style)
-        if refusal:
-            raise render.RenderError(refusal)
-        with render_slots(current_app).hold(large, config["RENDER_QUEUE_TIMEOUT"]):
-            drawing["svg"] = render.svg_from_dot(drawing["dot"], timeout=timeout)
-    except render.RenderError as error:
-        current_app.logger.warning("render failed: %s", error.message)
-        drawing["render_error"] = error.to_dict()
-    except Busy:
-        raise
-    except Exception:  # a bug in the renderer must not cost the user the numbers
-        current_app.logger.exception("render crashed")
-        drawing["render_error"] = {"message": RENDER_CRASH_MESSAGE, "start": None, "end": None}
-    return drawing
+
+    def __init__(self, nodes, config):
+        self.config = config
+        self.dot = self.svg = self.error = self.picture = self.run = None
+        large = nodes > config["LARGE_RENDER_NODES"]
+        self.release = render_slots(current_app).acquire(large, config["RENDER_QUEUE_TIMEOUT"])
+        try:
+            self.run = render.DotRun("svg", float(config["RENDER_TIMEOUT"]))
+        except Exception:
+            self.close()
+            raise
+
+    def draw(self, data, options):
+        """Write the DOT of ``data`` and give it to dot (or take the picture from the cache)."""
+        try:
+            # The DOT is built once: it is both part of the answer and what dot lays out.
+            self.dot, refusal = render.prepare(
+                data, precision=options["precision"], fold_constants=options["fold_constants"],
+                max_nodes=self.config["MAX_NODES"])
+            if refusal:
+                raise render.RenderError(refusal)
+            self.picture = render.start_svg(self.dot, self.config["RENDER_TIMEOUT"], self.run)
+            self.run = None  # the picture has it now (or cancelled it: drawn before)
+        except render.RenderError as error:
+            self.error = error
+            self.close()
+        except Exception:  # a bug in the renderer must not cost the user the numbers
+            current_app.logger.exception("render crashed")
+            self.error = CRASH
+            self.close()
+
+    def finish(self):
+        """(svg, render_error): the picture, or None and why there is none."""
+        if self.picture is not None:
+            try:
+                self.svg = self.picture.result()
+            except render.RenderError as error:
+                self.error = error
+            except Exception:
+                current_app.logger.exception("render crashed")
+                self.error = CRASH
+            finally:
+                self.close()
+        if self.error is None:
+            return self.svg, None
+        if self.error is CRASH:
+            return None, {"message": RENDER_CRASH_MESSAGE, "start": None, "end": None}
+        current_app.logger.warning("render failed: %s", self.error.message)
+        return None, self.error.to_dict()
+
+    def close(self):
+        for job in (self.picture, self.run):
+            if job is not None:
+                job.cancel()
+        self.picture = self.run = None
+        if self.release is not None:
+            self.release()
+            self.release = None
+
+
+CRASH = object()  # Drawing.error when the renderer itself failed
 
 
 # --- how many `dot`s run at once -----------------------------------------------------
@@ -162,27 +232,37 @@ class RenderSlots:
         self._all = threading.BoundedSemaphore(slots)
         self._large = threading.BoundedSemaphore(max(1, slots - 1))
 
-    @contextmanager
-    def hold(self, large, timeout):
+    def acquire(self, large, timeout):
+        """Take a slot (``Busy`` after ``timeout`` seconds); answers the function that gives it back."""
         deadline = time.monotonic() + timeout
         if large and not self._large.acquire(timeout=timeout):
             raise Busy()
-        try:
-            if not self._all.acquire(timeout=max(0.0, deadline - time.monotonic())):
-                raise Busy()
-            try:
-                yield
-            finally:
-                self._all.release()
-        finally:
+        if not self._all.acquire(timeout=max(0.0, deadline - time.monotonic())):
             if large:
                 self._large.release()
+            raise Busy()
+
+        def release():
+            self._all.release()
+            if large:
+                self._large.release()
+        return release
+
+    @contextmanager
+    def hold(self, large, timeout):
+        release = self.acquire(large, timeout)
+        try:
+            yield
+        finally:
+            release()
 
 
 # --- answers already given ------------------------------------------------------------
 
 class ResponseCache:
     """The JSON bodies of recent answers that were drawn, by request, LRU, ``max_bytes`` in all.
+
+    A body is kept as the parts it was sent in (see ``json_answer``).
 
     engine/render.py caches the SVG of a DOT source, which saves `dot`; this saves
     the rest (evaluating, the DOT, JSON) for a request seen before, which is
@@ -206,27 +286,29 @@ class ResponseCache:
         return json.dumps([expression, values, options], sort_keys=True, separators=(",", ":"))
 
     def get(self, key):
+        """The body (a tuple of bytes parts) answered for ``key`` before, or None."""
         if not self.max_bytes:
             return None
         with self._lock:
-            body = self._items.get(key)
-            if body is not None:
-                self._items.move_to_end(key)
-            return body
+            item = self._items.get(key)
+            if item is None:
+                return None
+            self._items.move_to_end(key)
+            return item[0]
 
-    def put(self, key, body):
-        cost = len(body) + len(key)
+    def put(self, key, parts):
+        cost = sum(len(p) for p in parts) + len(key)
         if not self.max_bytes or cost > self.max_bytes // 4:
             return
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
-                self.size -= len(old) + len(key)
-            self._items[key] = body
+                self.size -= old[1]
+            self._items[key] = (tuple(parts), cost)
             self.size += cost
             while self.size > self.max_bytes:
-                old_key, old_body = self._items.popitem(last=False)
-                self.size -= len(old_body) + len(old_key)
+                _, (_, old_cost) = self._items.popitem(last=False)
+                self.size -= old_cost
 
 
 def init_app(app):

@@ -69,11 +69,14 @@ def post(client, expression, values=None):
 DOT_DIED = re.compile(r"`dot` (failed|crashed)")
 
 
-def assert_numbers_without_drawing(status, data, value):
+def assert_numbers_without_drawing(status, data, value, dot=True):
     assert status == 200
     assert data["output"]["value"] == value
     assert data["svg"] is None
-    assert data["dot"].startswith("digraph")
+    if dot:
+        assert data["dot"].startswith("digraph")
+    else:  # the DOT could not be written
+        assert data["dot"] is None
     assert set(data["render_error"]) == {"message", "start", "end"}
     return data["render_error"]["message"]
 
@@ -121,13 +124,19 @@ def test_dot_that_cannot_be_run(client, tmp_path, monkeypatch):
     assert "dot" in message
 
 
-def test_a_renderer_crash_still_answers_the_numbers(client, monkeypatch, caplog):
+@pytest.mark.parametrize("where", ["prepare", "_finish_svg"])
+def test_a_renderer_crash_still_answers_the_numbers(client, monkeypatch, caplog, where):
+    # a bug while writing the DOT, or while finishing dot's SVG
     def crash(*args, **kwargs):
         raise ValueError("min() arg is an empty sequence")
-    monkeypatch.setattr(render, "svg_from_dot", crash)
+    monkeypatch.setattr(render, where, crash)
     status, data, _ = post(client, "x * 7")
-    assert assert_numbers_without_drawing(status, data, 14) == api.RENDER_CRASH_MESSAGE
+    message = assert_numbers_without_drawing(status, data, 14, dot=where != "prepare")
+    assert message == api.RENDER_CRASH_MESSAGE
     assert "render crashed" in caplog.text and "empty sequence" in caplog.text
+    # the slot went back: a later request draws
+    monkeypatch.undo()
+    assert post(client, "x * 8")[1]["svg"]
 
 
 def test_a_failed_render_is_not_remembered(client, monkeypatch):
@@ -281,12 +290,13 @@ def test_answers_without_a_drawing_are_not_cached(monkeypatch):
 def test_the_cache_keeps_to_its_byte_budget():
     cache = api.ResponseCache(4000)
     for i in range(20):
-        cache.put(f"k{i}", b"." * 500)
+        cache.put(f"k{i}", [b"." * 200, b"." * 300])   # an answer is kept as its parts
         assert cache.size <= 4000
+    assert cache.get("k19") == (b"." * 200, b"." * 300)
     # 7 answers of 503 bytes (key included) fit: k13 ... k19.
     assert cache.get("k12") is None and cache.get("k13") and cache.get("k19")
-    cache.put("big", b"." * 1500)   # over a quarter of the budget: not kept
-    cache.put("k20", b"." * 500)    # evicts the least recently used: k14 (k13 was just read)
+    cache.put("big", [b"." * 1500])   # over a quarter of the budget: not kept
+    cache.put("k20", [b"." * 500])    # evicts the least recently used: k14 (k13 was just read)
     assert cache.get("big") is None and cache.get("k13") and cache.get("k14") is None
 
 
@@ -535,3 +545,37 @@ def test_page_shows_markup_in_messages_as_text(in_browser):
                 page.evaluate("() => document.body.dataset.pwned"))
     text, images, bolds, pwned = in_browser(check)
     assert evil in text and images == 0 and bolds == 0 and pwned is None
+
+
+# --- dot starts as soon as the program has evaluated ---------------------------------------------
+
+def counting_dot_runs(monkeypatch):
+    started = []
+
+    class Counted(render.DotRun):
+        def __init__(self, fmt, timeout):
+            super().__init__(fmt, timeout)
+            started.append(self)
+    monkeypatch.setattr(render, "DotRun", Counted)
+    return started
+
+
+def test_no_dot_is_started_for_a_program_with_a_mistake(client, monkeypatch):
+    started = counting_dot_runs(monkeypatch)
+    response = client.post("/api/graph", json={"expression": "x * (", "values": {}})
+    assert response.status_code == 400 and started == []
+    status, data, _ = post(client, "x * 3")
+    assert status == 200 and data["svg"] and len(started) == 1
+
+
+def test_a_refused_drawing_stops_its_dot_and_frees_the_slot(monkeypatch):
+    app = create_app({"TESTING": True, "MAX_CONCURRENT_RENDERS": 1, "RENDER_QUEUE_TIMEOUT": 0.05})
+    client = app.test_client()
+    started = counting_dot_runs(monkeypatch)
+    monkeypatch.setattr(render, "prepare", lambda *a, **k: ("digraph {}", "too many long wires"))
+    status, data, _ = post(client, "x * 7")
+    assert assert_numbers_without_drawing(status, data, 14) == "too many long wires"
+    assert len(started) == 1 and started[0].proc.poll() is not None   # stopped, not left waiting
+    monkeypatch.undo()
+    status, data, _ = post(client, "x * 8")      # the one slot is free again
+    assert status == 200 and data["svg"]
