@@ -111,6 +111,8 @@ def graph():
         encode = current_app.json.dumps
         head = encode(data)
         dot_json = encode(drawing.dot)
+        if config["SPARE_DOT"]:
+            render.start_spare("svg")   # for the next request, while dot works on this one
         svg, render_error = drawing.finish()
     finally:
         drawing.close()
@@ -142,8 +144,9 @@ class Drawing:
     """One graph being drawn, with `dot` started as early as possible.
 
     Made as soon as the program has evaluated: it takes a render slot
-    (``Busy`` when none frees up in time) and starts `dot` at once, so dot's
-    start-up overlaps with writing the DOT.  ``draw`` builds the DOT and hands
+    (``Busy`` when none frees up in time) and a `dot` already started (the
+    spare that the previous request left, see SPARE_DOT) or starts one, so
+    dot's start-up is done or overlaps with writing the DOT.  ``draw`` builds the DOT and hands
     it over; dot then lays it out while the request thread writes the rest
     of the answer; ``finish`` waits for the SVG; ``close`` stops a `dot` still
     running and gives the slot back (always call it).  When Graphviz cannot
@@ -157,7 +160,7 @@ class Drawing:
         large = nodes > config["LARGE_RENDER_NODES"]
         self.release = render_slots(current_app).acquire(large, config["RENDER_QUEUE_TIMEOUT"])
         try:
-            self.run = render.DotRun("svg", float(config["RENDER_TIMEOUT"]))
+            self.run = render.started_dot("svg", config["RENDER_TIMEOUT"])
         except Exception:
             self.close()
             raise

@@ -45,10 +45,12 @@ loadtest = load_script("loadtest")
 
 @pytest.fixture(autouse=True)
 def fresh_render_cache():
-    """Each test starts and ends with an empty render cache (DOT_COMMAND changes)."""
+    """Each test starts and ends with an empty render cache and no dot started ahead."""
     render.clear_cache()
+    render.stop_spares()
     yield
     render.clear_cache()
+    render.stop_spares()
 
 
 def fake_dot(tmp_path, body, name="dot"):
@@ -242,11 +244,14 @@ def test_no_more_dots_run_at_once_than_there_are_slots(tmp_path, monkeypatch):
     running = tmp_path / "running"
     running.mkdir()
     counts = tmp_path / "counts"
-    script = (f'touch "{running}/$$"\n'
+    # Counted from when a dot has its input, so a dot started ahead of time
+    # (waiting for its source, see SPARE_DOT) is not drawing anything yet.
+    script = ('input=$(cat)\n'
+              f'touch "{running}/$$"\n'
               f'ls "{running}" | wc -l >> "{counts}"\n'
               'sleep 0.2\n'
               f'rm "{running}/$$"\n'
-              'exec dot "$@"')
+              'printf "%s\\n" "$input" | exec dot "$@"')
     monkeypatch.setattr(render, "DOT_COMMAND", fake_dot(tmp_path, script))
     app = create_app({"TESTING": True, "MAX_CONCURRENT_RENDERS": 2})
     answers = []
@@ -560,7 +565,8 @@ def counting_dot_runs(monkeypatch):
     return started
 
 
-def test_no_dot_is_started_for_a_program_with_a_mistake(client, monkeypatch):
+def test_no_dot_is_started_for_a_program_with_a_mistake(monkeypatch):
+    client = create_app({"TESTING": True, "SPARE_DOT": False}).test_client()
     started = counting_dot_runs(monkeypatch)
     response = client.post("/api/graph", json={"expression": "x * (", "values": {}})
     assert response.status_code == 400 and started == []
@@ -569,7 +575,8 @@ def test_no_dot_is_started_for_a_program_with_a_mistake(client, monkeypatch):
 
 
 def test_a_refused_drawing_stops_its_dot_and_frees_the_slot(monkeypatch):
-    app = create_app({"TESTING": True, "MAX_CONCURRENT_RENDERS": 1, "RENDER_QUEUE_TIMEOUT": 0.05})
+    app = create_app({"TESTING": True, "MAX_CONCURRENT_RENDERS": 1, "RENDER_QUEUE_TIMEOUT": 0.05,
+                      "SPARE_DOT": False})
     client = app.test_client()
     started = counting_dot_runs(monkeypatch)
     monkeypatch.setattr(render, "prepare", lambda *a, **k: ("digraph {}", "too many long wires"))
@@ -579,3 +586,44 @@ def test_a_refused_drawing_stops_its_dot_and_frees_the_slot(monkeypatch):
     monkeypatch.undo()
     status, data, _ = post(client, "x * 8")      # the one slot is free again
     assert status == 200 and data["svg"]
+
+
+# --- a dot started ahead of time ------------------------------------------------------------------
+
+def test_a_request_leaves_a_started_dot_for_the_next(client, monkeypatch):
+    started = counting_dot_runs(monkeypatch)
+    assert post(client, "x * 3")[1]["svg"]
+    assert len(started) == 2                  # its own dot, and the spare
+    spare = started[1]
+    assert spare.waiting()                    # started, waiting for a source
+    status, data, _ = post(client, "x * 4")
+    assert status == 200 and data["svg"] and data["output"]["value"] == 8
+    assert not spare.waiting() and spare.proc.poll() == 0   # the spare drew it
+    assert len(started) == 3                  # and the next spare was started
+
+
+def test_a_spare_that_died_is_replaced(client, monkeypatch):
+    started = counting_dot_runs(monkeypatch)
+    post(client, "x * 3")
+    started[1].proc.kill()
+    started[1].proc.wait()
+    status, data, _ = post(client, "x * 5")
+    assert status == 200 and data["svg"] and data["output"]["value"] == 10
+
+
+def test_no_spare_without_dot_and_none_when_turned_off(monkeypatch):
+    started = counting_dot_runs(monkeypatch)
+    client = create_app({"TESTING": True, "SPARE_DOT": False}).test_client()
+    post(client, "x * 3")
+    assert len(started) == 1
+    monkeypatch.setattr(render, "DOT_COMMAND", "/nonexistent/dot")
+    client = create_app({"TESTING": True}).test_client()
+    assert post(client, "x * 4")[1]["render_error"]
+    assert render.started_dot("svg", 1).error is not None   # nothing was kept
+
+
+def test_spares_are_stopped(client, monkeypatch):
+    started = counting_dot_runs(monkeypatch)
+    post(client, "x * 3")
+    render.stop_spares()
+    assert started[1].proc.poll() is not None

@@ -621,9 +621,9 @@ def test_render_imports_only_what_it_may():
             imported.update(a.name.split(".")[0] for a in node.names)
         elif isinstance(node, ast.ImportFrom):
             imported.add("." * node.level + (node.module or ""))
-    allowed = {"__future__", "collections", "contextlib", "fcntl", "html", "math", "os", "re",
-               "select", "signal", "subprocess",
-               "tempfile", "threading", "time", "unicodedata", "numpy", ".errors"}
+    allowed = {"__future__", "atexit", "collections", "contextlib", "fcntl", "html", "math", "os",
+               "re", "select", "signal", "subprocess", "tempfile", "threading", "time",
+               "unicodedata", "numpy", ".errors"}
     assert imported <= allowed, imported - allowed
     assert issubclass(RenderError, EngineError)
     assert os.path.basename(render.__file__) == "render.py"
