@@ -111,8 +111,10 @@ def graph():
         encode = current_app.json.dumps
         head = encode(data)
         dot_json = encode(drawing.dot)
-        if config["SPARE_DOT"]:
-            render.start_spare("svg")   # for the next request, while dot works on this one
+        if config["SPARE_DOT"] and render_slots(current_app).alone():
+            # For the next request, while dot works on this one.  Not under load:
+            # then the cores are the limit, and starting dot early saves nothing.
+            render.start_spare("svg")
         svg, render_error = drawing.finish()
     finally:
         drawing.close()
@@ -242,22 +244,36 @@ class RenderSlots:
         self.slots = slots
         self._all = threading.BoundedSemaphore(slots)
         self._large = threading.BoundedSemaphore(max(1, slots - 1))
+        self._lock = threading.Lock()
+        self.wanted = 0   # renders holding a slot or waiting for one
 
     def acquire(self, large, timeout):
         """Take a slot (``Busy`` after ``timeout`` seconds); answers the function that gives it back."""
+        self._count(1)
         deadline = time.monotonic() + timeout
         if large and not self._large.acquire(timeout=timeout):
+            self._count(-1)
             raise Busy()
         if not self._all.acquire(timeout=max(0.0, deadline - time.monotonic())):
             if large:
                 self._large.release()
+            self._count(-1)
             raise Busy()
 
         def release():
             self._all.release()
             if large:
                 self._large.release()
+            self._count(-1)
         return release
+
+    def _count(self, change):
+        with self._lock:
+            self.wanted += change
+
+    def alone(self):
+        """Whether at most one render holds or wants a slot: the process is not under load."""
+        return self.wanted <= 1
 
     @contextmanager
     def hold(self, large, timeout):

@@ -627,3 +627,15 @@ def test_spares_are_stopped(client, monkeypatch):
     post(client, "x * 3")
     render.stop_spares()
     assert started[1].proc.poll() is not None
+
+
+def test_no_spare_is_started_under_load(client, monkeypatch):
+    started = counting_dot_runs(monkeypatch)
+    slots = api.render_slots(client.application)
+    with slots.hold(False, 1):                # another render is under way
+        assert slots.wanted == 1
+        assert post(client, "x * 3")[1]["svg"]
+    assert len(started) == 1                  # its own dot only
+    assert slots.alone() and slots.wanted == 0
+    post(client, "x * 4")
+    assert len(started) == 3 and started[2].waiting()
