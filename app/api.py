@@ -148,12 +148,13 @@ class Drawing:
     Made as soon as the program has evaluated: it takes a render slot
     (``Busy`` when none frees up in time) and a `dot` already started (the
     spare that the previous request left, see SPARE_DOT) or starts one, so
-    dot's start-up is done or overlaps with writing the DOT.  ``draw`` builds the DOT and hands
-    it over; dot then lays it out while the request thread writes the rest
-    of the answer; ``finish`` waits for the SVG; ``close`` stops a `dot` still
-    running and gives the slot back (always call it).  When Graphviz cannot
-    draw the graph (missing, too slow, too big, crashed) ``finish`` answers
-    ``svg`` None and the reason, so the numbers still go out.
+    dot's start-up is done already or overlaps with writing the DOT.
+    ``draw`` builds the DOT and hands it over; dot then lays it out while the
+    request thread writes the rest of the answer; ``finish`` waits for the
+    SVG; ``close`` stops a `dot` still running and gives the slot back (always
+    call it).  When Graphviz cannot draw the graph (missing, too slow, too
+    big, crashed) ``finish`` answers ``svg`` None and the reason, so the
+    numbers still go out.
     """
 
     def __init__(self, nodes, config):
