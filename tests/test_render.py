@@ -535,6 +535,19 @@ def test_dot_that_never_reads_a_big_source_is_stopped_in_time(monkeypatch, tmp_p
 
 
 @NEEDS_DOT
+def test_svg_from_dot_is_to_svg_of_the_same_source():
+    d = evaluate(*CIRCUIT)
+    source, refusal = render.prepare(d)
+    assert refusal is None
+    svg = render.svg_from_dot(source)
+    assert svg == render.to_svg(d)
+    assert render.cached_svg(source) == svg
+    render.clear_cache()
+    assert render.cached_svg(source) is None
+    assert render.svg_from_dot(source) == svg   # drawn again, the same
+
+
+@NEEDS_DOT
 def test_dot_started_before_its_source_exists():
     run = render.DotRun("svg", 10)          # dot starts, waiting for its input
     time.sleep(0.05)
