@@ -68,7 +68,7 @@ from collections import OrderedDict
 from .errors import EngineError
 
 __all__ = ["RenderError", "Plan", "plan", "LAYOUTS", "to_dot", "to_svg", "to_png", "prepare",
-           "start_svg", "cached_svg", "svg_from_dot", "Picture", "DotRun", "started_dot",
+           "start_svg", "svg_from_dot", "Picture", "DotRun", "started_dot",
            "start_spare", "stop_spares", "format_number",
            "format_value", "clear_cache", "DEFAULT_TIMEOUT", "DEFAULT_MAX_NODES"]
 
@@ -1149,7 +1149,10 @@ PICTURE_CACHE_SIZE = 128
 
 
 class _Pictures:
-    """The most recently drawn pictures, least recently used dropped first; thread-safe."""
+    """The most recently drawn pictures, least recently used dropped first; thread-safe.
+
+    (Not functools.lru_cache: Picture must look a source up without drawing it.)
+    """
 
     def __init__(self, size: int):
         self.size = size
@@ -1214,11 +1217,6 @@ class Picture:
     def cancel(self) -> None:
         if self.run is not None:
             self.run.cancel()
-
-
-def cached_svg(source: str) -> str | None:
-    """The SVG of a DOT source drawn before, or None (nothing is started)."""
-    return _PICTURES.get((source, "svg"))
 
 
 def start_svg(source: str, timeout: float = DEFAULT_TIMEOUT, run: DotRun | None = None) -> Picture:

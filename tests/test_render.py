@@ -541,9 +541,9 @@ def test_svg_from_dot_is_to_svg_of_the_same_source():
     assert refusal is None
     svg = render.svg_from_dot(source)
     assert svg == render.to_svg(d)
-    assert render.cached_svg(source) == svg
+    assert render._PICTURES.get((source, "svg")) == svg
     render.clear_cache()
-    assert render.cached_svg(source) is None
+    assert render._PICTURES.get((source, "svg")) is None
     assert render.svg_from_dot(source) == svg   # drawn again, the same
 
 
