@@ -120,8 +120,9 @@ def graph():
         drawing.close()
     # The answer goes out as its parts: joining them would copy a megabyte.
     # (json.dumps escapes to ASCII, so encoding is a plain copy.)
-    answer = (head[:-1].encode(), b', "svg": ', encode(svg).encode(), b', "dot": ',
-              dot_json.encode(), b', "render_error": ', encode(render_error).encode(), b"}\n")
+    answer = body_parts((head[:-1].encode(), b', "svg": ', encode(svg).encode(), b', "dot": ',
+                         dot_json.encode(), b', "render_error": ', encode(render_error).encode(),
+                         b"}\n"))
     if svg is not None:  # drawing failures may be passing (busy, timeout): not kept
         cache.put(key, answer)
     return json_answer(answer)
@@ -132,13 +133,17 @@ def graph():
 JOIN_BELOW = 256 * 1024
 
 
+def body_parts(parts):
+    """The pieces to send a body in: ``parts`` as they are, or joined when small (see JOIN_BELOW)."""
+    if sum(len(p) for p in parts) < JOIN_BELOW:
+        return (b"".join(parts),)
+    return tuple(parts)
+
+
 def json_answer(parts):
-    """A 200 JSON response whose body is ``parts`` (bytes) in order, with its length set."""
-    size = sum(len(p) for p in parts)
-    if size < JOIN_BELOW:
-        parts = [b"".join(parts)]
+    """A 200 JSON response whose body is ``parts`` (from ``body_parts``) in order, with its length set."""
     response = current_app.response_class(parts, mimetype="application/json")
-    response.content_length = size
+    response.content_length = sum(len(p) for p in parts)
     return response
 
 
@@ -290,7 +295,8 @@ class RenderSlots:
 class ResponseCache:
     """The JSON bodies of recent answers that were drawn, by request, LRU, ``max_bytes`` in all.
 
-    A body is kept as the parts it was sent in (see ``json_answer``).
+    A body is kept as the parts it is sent in (see ``body_parts``), so a hit
+    sends them as they are.
 
     engine/render.py caches the SVG of a DOT source, which saves `dot`; this saves
     the rest (evaluating, the DOT, JSON) for a request seen before, which is
