@@ -911,6 +911,7 @@ class DotRun:
     """
 
     def __init__(self, fmt: str, timeout: float):
+        self.fmt = fmt
         self.timeout = timeout
         self.deadline = None
         self.proc = self.error = self.output = self.stdin = None

@@ -19,7 +19,6 @@ import json
 import os
 import re
 import signal
-import stat
 import sys
 import threading
 import time
@@ -29,6 +28,7 @@ import pytest
 
 from app import api, create_app
 from engine import render
+from fakedot import fake_dot, record_dot_runs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,14 +51,6 @@ def fresh_render_cache():
     yield
     render.clear_cache()
     render.stop_spares()
-
-
-def fake_dot(tmp_path, body, name="dot"):
-    """An executable shell script standing in for `dot`."""
-    path = tmp_path / name
-    path.write_text("#!/bin/sh\n" + body + "\n")
-    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    return str(path)
 
 
 def post(client, expression, values=None):
@@ -554,20 +546,9 @@ def test_page_shows_markup_in_messages_as_text(in_browser):
 
 # --- dot starts as soon as the program has evaluated ---------------------------------------------
 
-def counting_dot_runs(monkeypatch):
-    started = []
-
-    class Counted(render.DotRun):
-        def __init__(self, fmt, timeout):
-            super().__init__(fmt, timeout)
-            started.append(self)
-    monkeypatch.setattr(render, "DotRun", Counted)
-    return started
-
-
 def test_no_dot_is_started_for_a_program_with_a_mistake(monkeypatch):
     client = create_app({"TESTING": True, "SPARE_DOT": False}).test_client()
-    started = counting_dot_runs(monkeypatch)
+    started = record_dot_runs(monkeypatch)
     response = client.post("/api/graph", json={"expression": "x * (", "values": {}})
     assert response.status_code == 400 and started == []
     status, data, _ = post(client, "x * 3")
@@ -578,7 +559,7 @@ def test_a_refused_drawing_stops_its_dot_and_frees_the_slot(monkeypatch):
     app = create_app({"TESTING": True, "MAX_CONCURRENT_RENDERS": 1, "RENDER_QUEUE_TIMEOUT": 0.05,
                       "SPARE_DOT": False})
     client = app.test_client()
-    started = counting_dot_runs(monkeypatch)
+    started = record_dot_runs(monkeypatch)
     monkeypatch.setattr(render, "prepare", lambda *a, **k: ("digraph {}", "too many long wires"))
     status, data, _ = post(client, "x * 7")
     assert assert_numbers_without_drawing(status, data, 14) == "too many long wires"
@@ -591,7 +572,7 @@ def test_a_refused_drawing_stops_its_dot_and_frees_the_slot(monkeypatch):
 # --- a dot started ahead of time ------------------------------------------------------------------
 
 def test_a_request_leaves_a_started_dot_for_the_next(client, monkeypatch):
-    started = counting_dot_runs(monkeypatch)
+    started = record_dot_runs(monkeypatch)
     assert post(client, "x * 3")[1]["svg"]
     assert len(started) == 2                  # its own dot, and the spare
     spare = started[1]
@@ -603,7 +584,7 @@ def test_a_request_leaves_a_started_dot_for_the_next(client, monkeypatch):
 
 
 def test_a_spare_that_died_is_replaced(client, monkeypatch):
-    started = counting_dot_runs(monkeypatch)
+    started = record_dot_runs(monkeypatch)
     post(client, "x * 3")
     started[1].proc.kill()
     started[1].proc.wait()
@@ -612,7 +593,7 @@ def test_a_spare_that_died_is_replaced(client, monkeypatch):
 
 
 def test_no_spare_without_dot_and_none_when_turned_off(monkeypatch):
-    started = counting_dot_runs(monkeypatch)
+    started = record_dot_runs(monkeypatch)
     client = create_app({"TESTING": True, "SPARE_DOT": False}).test_client()
     post(client, "x * 3")
     assert len(started) == 1
@@ -623,14 +604,14 @@ def test_no_spare_without_dot_and_none_when_turned_off(monkeypatch):
 
 
 def test_spares_are_stopped(client, monkeypatch):
-    started = counting_dot_runs(monkeypatch)
+    started = record_dot_runs(monkeypatch)
     post(client, "x * 3")
     render.stop_spares()
     assert started[1].proc.poll() is not None
 
 
 def test_no_spare_is_started_under_load(client, monkeypatch):
-    started = counting_dot_runs(monkeypatch)
+    started = record_dot_runs(monkeypatch)
     slots = api.render_slots(client.application)
     with slots.hold(False, 1):                # another render is under way
         assert slots.wanted == 1

@@ -11,7 +11,6 @@ import json
 import os
 import re
 import shutil
-import stat
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -22,6 +21,7 @@ import engine
 from engine import render
 from engine.errors import EngineError
 from engine.render import RenderError, format_number, format_value
+from fakedot import fake_dot, record_dot_runs
 
 SVG = "{http://www.w3.org/2000/svg}"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -464,20 +464,8 @@ def chain(n):
             "edges": edges}
 
 
-def counting_dot(monkeypatch):
-    """The formats `dot` is started for from now on (it still runs)."""
-    calls = []
-
-    class Counted(render.DotRun):
-        def __init__(self, fmt, timeout):
-            calls.append(fmt)
-            super().__init__(fmt, timeout)
-    monkeypatch.setattr(render, "DotRun", Counted)
-    return calls
-
-
 def test_too_large_graph_is_refused_before_dot(monkeypatch):
-    calls = counting_dot(monkeypatch)
+    runs = record_dot_runs(monkeypatch)
     with pytest.raises(RenderError, match=r"2001 nodes.*2000") as info:
         render.to_svg(chain(2001))
     assert isinstance(info.value, EngineError)
@@ -485,7 +473,7 @@ def test_too_large_graph_is_refused_before_dot(monkeypatch):
         render.to_svg(evaluate(*CIRCUIT), max_nodes=4)
     with pytest.raises(RenderError, match=r"5 nodes.*4"):
         render.to_png(evaluate(*CIRCUIT), max_nodes=4)
-    assert calls == []
+    assert runs == []
     assert render.to_dot(chain(2000)).startswith("digraph")
 
 
@@ -501,13 +489,6 @@ def test_missing_dot_is_a_clear_error(monkeypatch, tmp_path):
     with pytest.raises(RenderError) as info:
         render.to_png(evaluate(*CIRCUIT))
     assert str(info.value) == message
-
-
-def fake_dot(tmp_path, body):
-    script = tmp_path / "fake-dot"
-    script.write_text("#!/bin/sh\n" + body + "\n")
-    script.chmod(script.stat().st_mode | stat.S_IEXEC)
-    return str(script)
 
 
 def test_slow_dot_is_stopped(monkeypatch, tmp_path):
@@ -588,15 +569,15 @@ def test_failing_dot_reports_its_error(monkeypatch, tmp_path):
 
 @NEEDS_DOT
 def test_same_source_renders_once(monkeypatch):
-    calls = counting_dot(monkeypatch)
+    runs = record_dot_runs(monkeypatch)
     d = evaluate(*CIRCUIT)
     first = render.to_svg(d)
     assert render.to_svg(evaluate(*CIRCUIT)) == first
-    assert calls == ["svg"]
+    assert [r.fmt for r in runs] == ["svg"]
     render.to_svg(d, precision=3)          # a different picture
     render.to_png(d)                       # a different format
     render.to_png(d)
-    assert calls == ["svg", "svg", "png"]
+    assert [r.fmt for r in runs] == ["svg", "svg", "png"]
 
 
 def test_failures_are_not_cached(monkeypatch, tmp_path):
@@ -779,7 +760,7 @@ def test_bad_layout_is_refused(layout):
 
 
 def test_figure_of_a_hub_is_refused_before_dot(monkeypatch):
-    calls = counting_dot(monkeypatch)
+    runs = record_dot_runs(monkeypatch)
     d = evaluate(*sum_of_x(300))
     began = time.monotonic()
     for draw in (render.to_svg, render.to_png):
@@ -790,18 +771,18 @@ def test_figure_of_a_hub_is_refused_before_dot(monkeypatch):
                                              "long wires (44,551 rank crossings)")
         assert "the numbers are still shown" in info.value.message
     assert time.monotonic() - began < 1
-    assert calls == []
+    assert runs == []
     assert render.to_dot(d, layout="figure").startswith("digraph")   # the source is still there
     # reuse spread over many values names one of them
     d = evaluate(*mixed_program(150))
     with pytest.raises(RenderError, match=r"^\d+ values, such as x\d+ \(used \d+ times\), are "
                                           r"used far apart across the graph: too many long wires"):
         render.to_svg(d, layout="figure")
-    assert calls == []
+    assert runs == []
 
 
 def test_compact_layout_without_copies_is_refused_before_dot(monkeypatch):
-    calls = counting_dot(monkeypatch)
+    runs = record_dot_runs(monkeypatch)
     monkeypatch.setattr(render, "COMPACT_STRETCH_BUDGET", None)
     d = evaluate("q = tanh(x); f = " + " + ".join(f"q*{i}" for i in range(200)), {"x": 0.5})
     p = render.plan(d)
@@ -813,7 +794,7 @@ def test_compact_layout_without_copies_is_refused_before_dot(monkeypatch):
     d["nodes"][1]["name"] = None
     with pytest.raises(RenderError, match=r"^The value of `tanh\(x\)` is used 200 times"):
         render.to_svg(d)
-    assert calls == []
+    assert runs == []
 
 
 def test_crashing_dot_says_so(monkeypatch, tmp_path):
