@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import LimitError, NameError_, ShapeError, ValueError_
+from .numbers import shape_text
 from .ops import CONSTANTS, OPS, apply
 from .parser import Expr, Statement, parse
 
@@ -77,10 +78,6 @@ def _refuse_use_before_assignment(name: str, used_as_input: dict) -> None:
                          f"'{name} = ...' above its first use", s, t)
 
 
-def _fmt_shape(shape) -> str:
-    return "(" + ",".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
-
-
 _ARRAY_ONLY = ("matmul", "dot")  # operations that make no sense on two plain numbers
 
 
@@ -95,21 +92,21 @@ def _result_shape(op: str, shapes: list[tuple]) -> tuple | str:
     if op == "matmul":
         a, b = shapes
         if a == () or b == ():
-            return (f"@ needs vectors or matrices on both sides, got {_fmt_shape(a)} @ "
-                    f"{_fmt_shape(b)} (use * to scale by a number)")
+            return (f"@ needs vectors or matrices on both sides, got {shape_text(a)} @ "
+                    f"{shape_text(b)} (use * to scale by a number)")
         inner_a = a[-1]
         inner_b = b[0]
         if inner_a != inner_b:
-            return (f"{_fmt_shape(a)} @ {_fmt_shape(b)}: inner dimensions {inner_a} and "
+            return (f"{shape_text(a)} @ {shape_text(b)}: inner dimensions {inner_a} and "
                     f"{inner_b} differ")
         return a[:-1] + b[1:]
     if op == "dot":
         a, b = shapes
         if len(a) != 1 or len(b) != 1:
-            return (f"dot() takes two vectors, got {_fmt_shape(a)} and {_fmt_shape(b)}; "
+            return (f"dot() takes two vectors, got {shape_text(a)} and {shape_text(b)}; "
                     f"use @ for matrices")
         if a != b:
-            return f"dot() of vectors of different lengths: {_fmt_shape(a)} and {_fmt_shape(b)}"
+            return f"dot() of vectors of different lengths: {shape_text(a)} and {shape_text(b)}"
         return ()
     if op in ("sum", "mean"):
         return ()
@@ -126,7 +123,7 @@ def _result_shape(op: str, shapes: list[tuple]) -> tuple | str:
         return tuple(np.broadcast_shapes(*shapes))
     except ValueError:
         symbol = OPS[op].symbol
-        return (f"shapes {_fmt_shape(shapes[0])} and {_fmt_shape(shapes[1])} do not broadcast "
+        return (f"shapes {shape_text(shapes[0])} and {shape_text(shapes[1])} do not broadcast "
                 f"for '{symbol}': each pair of trailing dimensions must be equal or 1")
 
 
@@ -405,7 +402,7 @@ class Graph:
         out = nodes[self.output]
         if out.shape != ():
             self.warnings.append(
-                f"the output has shape {_fmt_shape(out.shape)}, not a single number: its "
+                f"the output has shape {shape_text(out.shape)}, not a single number: its "
                 f"gradient is taken as all ones (the gradient of the sum of its entries)")
 
     def _forward_array(self, node: Node, op, args: list) -> None:

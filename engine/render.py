@@ -53,7 +53,6 @@ import atexit
 import contextlib
 import fcntl
 import html
-import math
 import os
 import re
 import select
@@ -66,6 +65,7 @@ import unicodedata
 from collections import OrderedDict
 
 from .errors import EngineError
+from .numbers import MAX_PRECISION, format_number, format_value, is_nonfinite
 
 __all__ = ["RenderError", "Plan", "plan", "LAYOUTS", "to_dot", "to_svg", "to_png", "prepare",
            "start_svg", "svg_from_dot", "Picture", "DotRun", "started_dot",
@@ -130,17 +130,11 @@ COMPACT_SEP = ("0.3", "0.5")
 COMPACT_GATE_WEIGHT = "8"
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_NODES = 2000
-MAX_PRECISION = 12
 
 FONT = "DejaVu Sans"
 VALUE_COLOR = "#008000"   # the figure's green
 GRAD_COLOR = "#d00000"    # the figure's red
 NONFINITE_COLOR = "#c05000"
-
-# Arrays with at most this many entries are written out in full.
-SMALL_ARRAY = 6
-# Entries shown after the shape for larger arrays.
-ARRAY_PREVIEW = 3
 
 # Display text for gates whose engine symbol would make a wide circle, or that
 # the figure writes differently (`-(...)` is the figure's `*-1` gate).
@@ -156,86 +150,6 @@ _CELL_KINDS = ("value", "grad", "name", "total")
 
 class RenderError(EngineError):
     """The result cannot be drawn: `dot` is missing or too slow, or the graph is too big."""
-
-
-# --- numbers -------------------------------------------------------------------
-
-_NONFINITE_TEXT = {"Infinity": "inf", "-Infinity": "-inf", "NaN": "nan"}
-
-
-def _as_float(v) -> float:
-    """A contract number (JSON number, or "Infinity"/"-Infinity"/"NaN") as a float."""
-    if isinstance(v, str):
-        if v in _NONFINITE_TEXT:
-            return float(_NONFINITE_TEXT[v])
-        raise RenderError(f"cannot draw the value {v!r}: not a number")
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise RenderError(f"cannot draw the value {v!r}: not a number")
-    return float(v)
-
-
-def format_number(v, precision: int = 2) -> str:
-    """One number as the wires show it: `-2.00`, `1.23e+05`, `inf`, `nan`.
-
-    Fixed notation with ``precision`` decimals, except where that would hide the
-    number: magnitudes from 1e5 up, or so small they would print as 0.
-    """
-    x = v if type(v) is float else _as_float(v)
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    if x == 0:
-        return f"{0.0:.{precision}f}"  # also turns -0.0 into 0.00
-    if abs(x) >= 1e5 or abs(x) < 10.0 ** -precision:
-        return f"{x:.{precision}e}"
-    return f"{x:.{precision}f}"
-
-
-def _shape_and_leaves(v):
-    """(shape, flat entries) of a number or a nested list of numbers."""
-    if not isinstance(v, list):
-        return (), [v]
-    if not v:
-        return (0,), []
-    if isinstance(v[0], list):
-        rows = [_shape_and_leaves(r) for r in v]
-        return (len(v),) + rows[0][0], [x for _, leaves in rows for x in leaves]
-    return (len(v),), list(v)
-
-
-def format_value(v, precision: int = 2, shape: bool = False) -> str:
-    """A wire's value: a number, a small array in full, or a larger one as shape + a preview.
-
-    `[2.00, -3.00]`, `[[1.00, 2.00], [3.00, 4.00]]`, `(3,4) [1.00, 2.00, 3.00, …]`;
-    with ``shape`` a small array is prefixed by its shape too, `(2,) [2.00, -3.00]`
-    (the value label carries the wire's shape; its gradient has the same one).
-    """
-    if not isinstance(v, list):
-        return format_number(v, precision)
-    dims, leaves = _shape_and_leaves(v)
-    shape_text = "(" + ",".join(str(n) for n in dims) + ("," if len(dims) == 1 else "") + ")"
-    if len(leaves) <= SMALL_ARRAY:
-        def nested(item):
-            if isinstance(item, list):
-                return "[" + ", ".join(nested(x) for x in item) + "]"
-            return format_number(item, precision)
-        return f"{shape_text} {nested(v)}" if shape else nested(v)
-    preview = ", ".join(format_number(x, precision) for x in leaves[:ARRAY_PREVIEW])
-    return f"{shape_text} [{preview}, …]"
-
-
-def _nonfinite(*values) -> bool:
-    """Whether any entry of these numbers/arrays is inf or nan."""
-    for v in values:
-        if type(v) is float:  # nearly every wire: a plain finite number
-            if not math.isfinite(v):
-                return True
-            continue
-        _, leaves = _shape_and_leaves(v)
-        if any(not math.isfinite(_as_float(x)) for x in leaves):
-            return True
-    return False
 
 
 # --- text that reaches DOT -----------------------------------------------------
@@ -690,7 +604,7 @@ def _figure_dot(c: _Circuit, precision: int, pin_inputs: bool) -> str:
 
         for e in its_wires:
             key = e["id"]
-            bad = _nonfinite(e.get("value"), e.get("grad"))
+            bad = is_nonfinite(e.get("value"), e.get("grad"))
             classes = f"of-edge-{key}" + (" nonfinite" if bad else "")
             dashed = _DASHED if bad else ""
             name_cell = (nid, name) if (not own_label and name is not None) else None
@@ -819,7 +733,7 @@ def _compact_dot(c: _Circuit, precision: int, copies=frozenset()) -> str:
                     label=_Html(_text(copy)),
                     id=f"tail-edge-{key}",
                     **{"class": f"wire-tail start {kind} copy of-edge-{key}"}))
-            bad = _nonfinite(e.get("value"), e.get("grad"))
+            bad = is_nonfinite(e.get("value"), e.get("grad"))
             # (wire-head: the page highlights that class's path and arrow)
             classes = f"wire wire-head of-edge-{key}" + (" nonfinite" if bad else "")
             name_cell = (nid, name) if (not own and name is not None) else None
@@ -860,9 +774,12 @@ def _source(d, precision, fold_constants, max_nodes, layout):
         raise RenderError(f"precision must be a whole number from 0 to {MAX_PRECISION}")
     c = _Circuit(d, fold_constants, max_nodes)
     p = _plan(c, layout)
-    if p.layout == "figure":
-        return _figure_dot(c, precision, p.pin_inputs), p
-    return _compact_dot(c, precision, p.copies), p
+    try:
+        if p.layout == "figure":
+            return _figure_dot(c, precision, p.pin_inputs), p
+        return _compact_dot(c, precision, p.copies), p
+    except ValueError as err:  # a value in the dict that is not a number
+        raise RenderError(f"cannot draw the value {err}") from None
 
 
 def _display_name(node, output) -> str | None:

@@ -11,33 +11,11 @@ import re
 import numpy as np
 
 from .graph import Graph, snippet
+from .numbers import json_value, shape_text
 from .ops import OPS
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _LABEL_MAX = 24  # longer subexpressions are called by their node id in the trace
-
-
-def json_number(v):
-    """A float for JSON; inf and nan as the strings "Infinity", "-Infinity", "NaN"."""
-    if math.isfinite(v):
-        return float(v)
-    if v != v:
-        return "NaN"
-    return "Infinity" if v > 0 else "-Infinity"
-
-
-def json_value(v):
-    """A number or a nested list of numbers, JSON-safe."""
-    if type(v) is float:
-        return json_number(v)
-    arr = np.asarray(v, dtype=np.float64)
-    if arr.ndim == 0:
-        return json_number(float(arr))
-    if np.isfinite(arr).all():
-        return arr.tolist()
-    if arr.ndim == 1:
-        return [json_number(x) for x in arr.tolist()]
-    return [[json_number(x) for x in row] for row in arr.tolist()]
 
 
 def fmt(v) -> str:
@@ -58,12 +36,6 @@ def fmt(v) -> str:
     if v == 0:
         return "0"
     return f"{v:.4g}"
-
-
-def _shape(shape) -> str:
-    if not shape:
-        return "()"
-    return "(" + ",".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 
 class Result:
@@ -167,7 +139,7 @@ class Result:
             if len(sa) == 1:  # vector @ matrix
                 return f"{b} {dout}" if slot == 0 else f"{a} {dout}ᵀ (outer product)"
             return f"{dout} {b}ᵀ" if slot == 0 else f"{a}ᵀ {dout}"
-        shape = _shape(nodes[node.inputs[0]].shape)
+        shape = shape_text(nodes[node.inputs[0]].shape)
         if node.op == "sum":
             return f"{dout} copied to every entry of {shape}"
         if node.op == "mean":
@@ -245,11 +217,11 @@ class Result:
                 else:
                     rule = self._vector_rule(node, slot, up_name)
                     chain = (f"{grad_name} = {rule} = {fmt(contrib)}   shapes: "
-                             f"{_shape(nodes[src].shape)} <- {_shape(node.shape)}")
+                             f"{shape_text(nodes[src].shape)} <- {shape_text(node.shape)}")
                     text = f"{grad_name}{part} = {rule} = {fmt(contrib)}"
                 if local is not None and nodes[src].shape != node.shape:
                     note = (f" (summed over the broadcast axes back to shape "
-                            f"{_shape(nodes[src].shape)})")
+                            f"{shape_text(nodes[src].shape)})")
                     chain += note
                     text += note
                 edges.append({"edge": k, "source": src, "slot": slot,
