@@ -60,7 +60,7 @@ def busy(error):
 def engine_error(error):
     # A program over the configured limits is "too large", everything else is a mistake in it.
     status = 413 if isinstance(error, engine.LimitError) else 400
-    return json_error(status, error.message, error.start, error.end)
+    return json_error(status, **error.to_dict())
 
 
 @bp.post("/graph")
@@ -107,7 +107,8 @@ def graph():
         # and the JSON of everything but the picture are written in that time,
         # so the request costs little more than the layout itself.
         data["steps"] = result.steps
-        data["warnings"] = data.pop("warnings")  # keep to_dict's key order
+        for field in ("warnings", "warning_data", "notation"):  # keep to_dict's key order
+            data[field] = data.pop(field)
         encode = current_app.json.dumps
         head = encode(data)
         dot_json = encode(drawing.dot)

@@ -14,10 +14,16 @@ MESSAGES = {
 }
 
 
-def json_error(status, message, start=None, end=None):
-    """A JSON error response; ``start``/``end`` locate the problem in the program text."""
-    body = {"error": {"message": message, "start": start, "end": end}}
-    return jsonify(body), status
+def json_error(status, message, start=None, end=None, code=None, params=None):
+    """A JSON error response; ``start``/``end`` locate the problem in the program text.
+
+    ``code`` and ``params`` say what the problem is as data (engine/messages.py),
+    so the page can word it in the reader's language.
+    """
+    error = {"message": message, "start": start, "end": end}
+    if code is not None:
+        error.update(code=code, params=params or {})
+    return jsonify({"error": error}), status
 
 
 def json_http_error(error):

@@ -7,13 +7,18 @@
 Pure Python + numpy; the web layer (``app``) and the renderer are built on top.
 """
 
-from .errors import EngineError, LimitError, NameError_, ParseError, ShapeError, ValueError_
+from .errors import (EngineError, InputValueError, LimitError, NamingError, ParseError,
+                     ShapeError)
 from .graph import Graph, Limits, build
 from .parser import parse, to_sexpr, tokenize
 from .result import Result
 
-__all__ = ["evaluate", "Result", "Limits", "EngineError", "ParseError", "NameError_",
-           "ValueError_", "ShapeError", "LimitError", "parse", "to_sexpr", "tokenize",
+# The names these errors had before (kept so callers written against them still work).
+NameError_ = NamingError
+ValueError_ = InputValueError
+
+__all__ = ["evaluate", "Result", "Limits", "EngineError", "ParseError", "NamingError",
+           "InputValueError", "ShapeError", "LimitError", "parse", "to_sexpr", "tokenize",
            "input_names"]
 
 

@@ -9,7 +9,7 @@ import sys
 from . import evaluate
 from .errors import EngineError
 from .graph import Limits
-from .result import fmt
+from .numbers import format_number
 
 
 def _parse_assignment(text: str):
@@ -27,7 +27,7 @@ def _parse_assignment(text: str):
 def _full(v) -> str:
     """Every digit: the shortest text that reads back as the same float64."""
     if type(v) is float:
-        return fmt(v) if v != v or v in (float("inf"), float("-inf")) else repr(v)
+        return format_number(v) if v != v or v in (float("inf"), float("-inf")) else repr(v)
     # Arrays on one line, every entry with all its digits.
     return str(v.tolist())
 

@@ -8,18 +8,37 @@ class EngineError(Exception):
 
     ``start`` and ``end`` are character offsets into the program (``end`` is
     exclusive), or ``None`` when the problem has no place (a missing value, a
-    limit on the whole program).
+    limit on the whole program).  ``code`` and ``params`` say what the problem
+    is as data (see engine/messages.py), for callers that write it in their own
+    words; ``message`` is the English.
     """
 
-    def __init__(self, message: str, start: int | None = None, end: int | None = None):
+    def __init__(self, message: str, start: int | None = None, end: int | None = None,
+                 code: str | None = None, params: dict | None = None):
         super().__init__(message)
         self.message = message
         self.start = start
         self.end = end if end is not None or start is None else start + 1
+        self.code = code
+        self.params = params or {}
+
+    @classmethod
+    def of(cls, code: str, start: int | None = None, end: int | None = None, **params):
+        """The error for ``code`` with its English message composed from ``params``."""
+        from .messages import english
+        return cls(english(code, params), start, end, code, params)
+
+    def at(self, start: int | None, end: int | None):
+        """The same problem, placed at another span of the text."""
+        return type(self)(self.message, start, end, self.code, self.params)
 
     def to_dict(self) -> dict:
         """The JSON shape shared by the API and the CLI."""
-        return {"message": self.message, "start": self.start, "end": self.end}
+        d = {"message": self.message, "start": self.start, "end": self.end}
+        if self.code is not None:
+            d["code"] = self.code
+            d["params"] = self.params
+        return d
 
     def caret(self, text: str) -> str:
         """The message, then the offending line with ``^^^`` under the place."""
@@ -55,11 +74,11 @@ class ParseError(EngineError):
     """The text is not a well-formed program."""
 
 
-class NameError_(EngineError):
+class NamingError(EngineError):
     """A name is unknown, misused or assigned twice."""
 
 
-class ValueError_(EngineError):
+class InputValueError(EngineError):
     """An input value is missing or not a usable number."""
 
 

@@ -1,117 +1,43 @@
-"""Tokenizer and parser: program text -> statements of expression trees.
+"""The parser: program text -> statements of expression trees, for a given vocabulary.
 
-The parser is an operator-precedence (shunting-yard) parser driven by explicit
-stacks, so no input, however deeply nested, can exhaust Python's recursion
-limit. Binding powers, loosest to tightest::
+An operator-precedence (shunting-yard) parser driven by explicit stacks, so no
+input, however deeply nested, can exhaust Python's recursion limit.  It knows
+no operator, function, binding power or constant of its own: a ``Vocabulary``
+(engine.ops: from the op table) says which spellings exist and how tightly they
+bind.  For the program language that is, loosest to tightest::
 
-    + -          1  left
-    * / @        2  left
-    unary - +    3  prefix
-    ** ^         4  right    (-x**2 is -(x**2); 2**3**2 is 2**9)
+    + -      1  left        unary - +   3  prefix
+    * / @    2  left        ** ^        4  right    (-x**2 is -(x**2); 2**3**2 is 2**9)
 
-Every token and tree node keeps its start/end offsets so errors and the page
-can point at the exact text.
+Every tree node keeps its start/end offsets so errors and the page can point
+at the exact text; errors carry a stable code (engine/messages.py).
 """
 
 from __future__ import annotations
 
 import difflib
-import re
-from dataclasses import dataclass, field
+from collections import namedtuple
 
-from .errors import LimitError, NameError_, ParseError
-from .ops import CONSTANTS, FUNCTIONS
+from .errors import LimitError, NamingError, ParseError
+from .ops import FORMULA_VOCABULARY, VOCABULARY, Vocabulary
+from .tokens import Tokenizer
 
-# --- tokens -----------------------------------------------------------------
-
-_TOKEN_RE = re.compile(
-    r"""
-    (?P<ws>[ \t\r\f\v]+|\#[^\n]*)
-  | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<op>\*\*|[-+*/@^])
-  | (?P<punct>[()\[\],=;\n])
-    """,
-    re.VERBOSE,
-)
+Token = namedtuple("Token", "kind text start end")
+_TOKENIZERS: dict[int, Tokenizer] = {}
 
 
-@dataclass(slots=True)
-class Token:
-    kind: str  # "num" "name" "op" "(" ")" "[" "]" "," "=" "sep" "eof"
-    text: str
-    start: int
-    end: int
+def _tokenizer(vocabulary: Vocabulary) -> Tokenizer:
+    key = id(vocabulary)
+    if key not in _TOKENIZERS:
+        _TOKENIZERS[key] = Tokenizer(list(vocabulary.binary) + list(vocabulary.prefix))
+    return _TOKENIZERS[key]
 
 
-def _describe_char(ch: str) -> str:
-    if ch == "'":
-        return '"\'" (U+0027)'
-    if ch.isprintable() and not ch.isspace():
-        return f"'{ch}' (U+{ord(ch):04X})"
-    return f"U+{ord(ch):04X}"
+def tokenize(text: str, vocabulary: Vocabulary = VOCABULARY) -> list[Token]:
+    """The tokens of a program, as ``Token(kind, text, start, end)``."""
+    return [Token(*t) for t in _tokenizer(vocabulary).tokenize(text)]
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split program text into tokens; newlines inside brackets are plain space."""
-    tokens: list[Token] = []
-    depth = 0
-    pos = 0
-    n = len(text)
-    match = _TOKEN_RE.match
-    while pos < n:
-        m = match(text, pos)
-        if m is None:
-            ch = text[pos]
-            hint = ""
-            if ch == ".":
-                hint = " (a number needs digits, as in .5 or 2.5)"
-            elif ch in "{}":
-                hint = "; use ( ) for grouping"
-            elif ch == "!":
-                hint = "; there are no comparison or logical operators"
-            raise ParseError(f"unknown character {_describe_char(ch)}{hint}", pos, pos + 1)
-        kind = m.lastgroup
-        end = m.end()
-        if kind == "ws":
-            pos = end
-            continue
-        tok_text = m.group()
-        if kind == "punct":
-            if tok_text in "([":
-                depth += 1
-            elif tok_text in ")]":
-                depth = max(0, depth - 1)
-            if tok_text in ";\n":
-                if tok_text == "\n" and depth > 0:
-                    pos = end  # a line break inside brackets continues the expression
-                    continue
-                kind = "sep"
-            else:
-                kind = tok_text
-        elif kind == "num" and end < n and (text[end].isalpha() or text[end] == "_"):
-            # "2x" is a common slip; say what is meant instead of "two values side by side".
-            j = end
-            while j < n and (text[j].isalnum() or text[j] == "_"):
-                j += 1
-            if text[end] in "eE" and (j == end + 1 or not text[end + 1].isalpha()):
-                raise ParseError(f"'{text[pos:j]}' is not a complete number: an exponent needs "
-                                 f"digits, as in {text[pos:end]}e3 or {text[pos:end]}e-3",
-                                 pos, j)
-            raise ParseError(
-                f"'{text[pos:j]}' is not a number or a name; write a multiplication as "
-                f"'{text[pos:end]} * {text[end:j]}'",
-                pos, j)
-        tokens.append(Token(kind, tok_text, pos, end))
-        pos = end
-    tokens.append(Token("eof", "", n, n))
-    return tokens
-
-
-# --- trees ------------------------------------------------------------------
-
-
-@dataclass(slots=True, eq=False)
 class Expr:
     """One node of an expression tree.
 
@@ -119,343 +45,329 @@ class Expr:
     "list" (args are the elements). ``start``/``end`` span the node's text;
     ``outer_start``/``outer_end`` also cover parentheses around it. ``op_start``
     and ``op_end`` locate the operator or function name, where shape errors point.
+    ``node`` is free for the graph builder (the id of the graph node it became).
     """
 
-    kind: str
-    start: int
-    end: int
-    op: str | None = None
-    args: list["Expr"] = field(default_factory=list)
-    value: float | None = None
-    name: str | None = None
-    op_start: int = 0
-    op_end: int = 0
-    outer_start: int = -1
-    outer_end: int = -1
+    __slots__ = ("kind", "start", "end", "op", "args", "value", "name", "op_start", "op_end",
+                 "outer_start", "outer_end", "node")
 
-    def __post_init__(self):
-        if self.outer_start < 0:
-            self.outer_start, self.outer_end = self.start, self.end
+    def __init__(self, kind, start, end, op=None, args=(), value=None, name=None,
+                 op_start=0, op_end=0):
+        self.kind = kind
+        self.start = self.outer_start = start
+        self.end = self.outer_end = end
+        self.op = op
+        self.args = args
+        self.value = value
+        self.name = name
+        self.op_start = op_start
+        self.op_end = op_end
+        self.node = None
 
 
-@dataclass(slots=True)
 class Statement:
-    """``target = expr`` (target may be None for the bare last expression).
+    """``target = expr`` (target None for a bare expression).
 
     ``nodes`` lists the statement's tree nodes children-first (post-order),
     which is also the order the graph builder creates them in.
     """
 
-    target: str | None
-    target_start: int
-    target_end: int
-    expr: Expr
-    nodes: list[Expr]
-    start: int
-    end: int
+    __slots__ = ("target", "target_start", "target_end", "expr", "nodes", "start", "end")
 
-
-BINARY = {
-    "+": (1, "add"), "-": (1, "sub"),
-    "*": (2, "mul"), "/": (2, "div"), "@": (2, "matmul"),
-    "**": (4, "pow"), "^": (4, "pow"),
-}
-RIGHT_ASSOC = {"**", "^"}
-UNARY_POWER = 3
-UNARY = {"-": "neg", "+": "pos"}
-
-
-def _suggest(name: str, choices) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    def __init__(self, target, target_start, target_end, expr, nodes, start, end):
+        self.target = target
+        self.target_start = target_start
+        self.target_end = target_end
+        self.expr = expr
+        self.nodes = nodes
+        self.start = start
+        self.end = end
 
 
 class _Group:
     """An open bracket on the operator stack: '(' or a call or a '[' list."""
 
-    __slots__ = ("kind", "token", "name_token", "argc", "base")
+    __slots__ = ("kind", "token", "name_token", "base")
 
     def __init__(self, kind, token, name_token=None, base=0):
         self.kind = kind  # "paren" | "call" | "list"
         self.token = token
         self.name_token = name_token
-        self.argc = 0
         self.base = base  # operand-stack height when the group opened
+
+
+_CLOSER = {"paren": ")", "call": ")", "list": "]"}
+
+
+def _found(tok) -> str:
+    """A token as error parameters carry it: its text ("" at the end, "\\n" at a line end)."""
+    return tok[1]
 
 
 class Parser:
     """Turns tokens into statements; one instance per program."""
 
-    def __init__(self, text: str, max_depth: int = 1000):
+    def __init__(self, text: str, max_depth: int = 1000, vocabulary: Vocabulary = VOCABULARY):
         self.text = text
         self.max_depth = max_depth
-        self.tokens = tokenize(text)
+        self.vocabulary = vocabulary
+        self.tokens = _tokenizer(vocabulary).tokenize(text)
         self.i = 0
-
-    # helpers ---------------------------------------------------------------
-    def _peek(self) -> Token:
-        return self.tokens[self.i]
-
-    def _next(self) -> Token:
-        tok = self.tokens[self.i]
-        self.i += 1
-        return tok
-
-    @staticmethod
-    def _shown(tok: Token) -> str:
-        if tok.kind == "eof":
-            return "the end of the program"
-        if tok.kind == "sep":
-            return "the end of the line" if tok.text == "\n" else "';'"
-        return f"'{tok.text}'"
 
     # program ---------------------------------------------------------------
     def parse_program(self) -> list[Statement]:
         statements: list[Statement] = []
-        assigned: dict[str, Token] = {}
+        assigned: dict[str, tuple] = {}
+        tokens = self.tokens
         while True:
-            while self._peek().kind == "sep":
+            while tokens[self.i][0] == "sep":
                 self.i += 1
-            tok = self._peek()
-            if tok.kind == "eof":
+            tok = tokens[self.i]
+            if tok[0] == "eof":
                 break
             target = None
-            t_start = t_end = tok.start
-            if tok.kind == "name" and self.tokens[self.i + 1].kind == "=":
-                target = tok.text
-                t_start, t_end = tok.start, tok.end
-                if target in FUNCTIONS:
-                    raise NameError_(
-                        f"'{target}' is a function and cannot be assigned; choose another name",
-                        tok.start, tok.end)
-                if target in CONSTANTS:
-                    raise NameError_(
-                        f"'{target}' is the constant {CONSTANTS[target]:.6g} and cannot be "
-                        f"assigned; choose another name", tok.start, tok.end)
-                if target in assigned:
-                    first = assigned[target]
-                    line = self.text.count("\n", 0, first.start) + 1
-                    raise NameError_(
-                        f"'{target}' is assigned twice (first on line {line}); "
-                        f"each name can be assigned once", tok.start, tok.end)
+            t_start = t_end = tok[2]
+            if tok[0] == "name" and tokens[self.i + 1][0] == "=":
+                target, t_start, t_end = tok[1], tok[2], tok[3]
+                self._check_target(tok, assigned)
                 assigned[target] = tok
                 self.i += 2
-                if self._peek().kind in ("sep", "eof"):
-                    raise ParseError(f"missing a value after '{target} ='",
-                                     self.tokens[self.i - 1].start, self.tokens[self.i - 1].end)
+                if tokens[self.i][0] in ("sep", "eof"):
+                    eq = tokens[self.i - 1]
+                    raise ParseError.of("parse.missing_after_assign", eq[2], eq[3], name=target)
             expr, nodes = self.parse_expression()
             statements.append(Statement(target, t_start, t_end, expr, nodes,
                                         t_start if target else expr.outer_start, expr.outer_end))
         if not statements:
-            raise ParseError("the program is empty: type an expression such as (x + y) * z",
-                             0, len(self.text))
+            raise ParseError.of("parse.empty", 0, len(self.text))
         return statements
+
+    def _check_target(self, tok, assigned: dict) -> None:
+        name = tok[1]
+        if name in self.vocabulary.functions:
+            raise NamingError.of("name.assign_function", tok[2], tok[3], name=name)
+        if name in self.vocabulary.constants:
+            raise NamingError.of("name.assign_constant", tok[2], tok[3], name=name,
+                                 value=self.vocabulary.constants[name])
+        if name in assigned:
+            line = self.text.count("\n", 0, assigned[name][2]) + 1
+            raise NamingError.of("name.assigned_twice", tok[2], tok[3], name=name, line=line)
 
     # expressions -----------------------------------------------------------
     def parse_expression(self) -> tuple[Expr, list[Expr]]:
         """Parse one expression up to a statement separator, without recursion."""
+        binary = self.vocabulary.binary
+        prefix = self.vocabulary.prefix
+        functions = self.vocabulary.functions
+        tokens = self.tokens
         operands: list[Expr] = []
-        ops: list = []  # ("bin", token) | ("unary", token) | _Group
+        ops: list = []  # (op name, power, token) for operators, or a _Group
         nodes: list[Expr] = []
         depth = 0
         expect_operand = True
-        prev: Token | None = None  # the last token consumed
-
-        def make(kind, start, end, **kw):
-            node = Expr(kind, start, end, **kw)
-            nodes.append(node)
-            return node
+        prev = None  # the last token consumed
+        i = self.i
 
         def reduce_top():
-            kind, tok = ops.pop()
-            if kind == "unary":
-                a = operands.pop()
-                operands.append(make("unary", tok.start, a.outer_end, op=UNARY[tok.text],
-                                     args=[a], op_start=tok.start, op_end=tok.end))
+            name, _, tok = ops.pop()
+            b = operands.pop()
+            if tok[0] == "prefix":
+                node = Expr("unary", tok[2], b.outer_end, name, [b], None, None, tok[2], tok[3])
             else:
-                b = operands.pop()
                 a = operands.pop()
-                operands.append(make("binary", a.outer_start, b.outer_end, op=BINARY[tok.text][1],
-                                     args=[a, b], op_start=tok.start, op_end=tok.end))
+                node = Expr("binary", a.outer_start, b.outer_end, name, [a, b], None, None,
+                            tok[2], tok[3])
+            nodes.append(node)
+            operands.append(node)
 
-        def reduce_to_group() -> _Group | None:
-            while ops and not isinstance(ops[-1], _Group):
+        def reduce_to_group():
+            while ops and type(ops[-1]) is not _Group:
                 reduce_top()
             return ops[-1] if ops else None
 
-        def missing_operand(tok: Token):
-            if tok.kind in ("eof", "sep") and prev is not None:
-                # Nothing to underline at the end: point at what is left dangling.
-                what = {"(": "'(' is never closed", "[": "'[' is never closed"}.get(
-                    prev.kind, f"missing a value after '{prev.text}'")
-                raise ParseError(f"{what} (the {self._shown(tok)[4:] if tok.kind == 'eof' else 'line'} "
-                                 f"comes first)", prev.start, prev.end)
-            if prev is not None and prev.kind == "(" and tok.kind == ")":
-                raise ParseError("empty parentheses: put an expression inside ( )",
-                                 prev.start, tok.end)
-            if prev is not None and prev.kind == "op":
-                raise ParseError(f"missing a value after '{prev.text}' (found {self._shown(tok)})",
-                                 prev.start, prev.end)
-            if prev is not None and prev.kind == ",":
-                raise ParseError(f"missing a value after ',' (found {self._shown(tok)})",
-                                 tok.start, tok.end)
-            if tok.kind == "=":
-                raise ParseError("expected a value, found '=': there are no comparisons, and '=' "
-                                 "only names a value at the start of a statement (q = x + y)",
-                                 tok.start, tok.end)
-            if tok.kind == "op":
-                raise ParseError(f"missing a value before '{tok.text}'", tok.start, tok.end)
-            if tok.kind == ")":
-                raise ParseError("unexpected ')': there is no '(' for it to close",
-                                 tok.start, tok.end)
-            raise ParseError(f"expected a value, found {self._shown(tok)}",
-                             tok.start, max(tok.end, tok.start + 1))
-
-        def open_group(group: _Group):
+        def open_group(group):
             nonlocal depth
             depth += 1
             if depth > self.max_depth:
-                raise LimitError(f"the expression is nested more than {self.max_depth} levels "
-                                 f"deep (the limit)", group.token.start, group.token.end)
+                raise LimitError.of("limit.depth", group.token[2], group.token[3],
+                                    limit=self.max_depth)
             ops.append(group)
 
         while True:
-            tok = self._next()
-            k = tok.kind
+            tok = tokens[i]
+            i += 1
+            k = tok[0]
             if expect_operand:
-                if k == "num":
-                    value = float(tok.text)
-                    if value == float("inf"):
-                        raise ParseError(f"the number {tok.text} is too large for float64 "
-                                         f"(at most about 1.8e308)", tok.start, tok.end)
-                    operands.append(make("num", tok.start, tok.end, value=value))
+                if k == "name" and tokens[i][0] != "(":
+                    if tok[1] in functions:
+                        raise NamingError.of("name.function_as_value", tok[2], tok[3],
+                                             name=tok[1])
+                    node = Expr("name", tok[2], tok[3], None, (), None, tok[1])
+                    nodes.append(node)
+                    operands.append(node)
                     expect_operand = False
-                elif k == "name":
-                    if self._peek().kind == "(":
-                        paren = self._next()
-                        if tok.text not in FUNCTIONS:
-                            hint = _suggest(tok.text, FUNCTIONS)
-                            if not hint:
-                                hint = (f"; to multiply, write '{tok.text} * (...)'")
-                            raise NameError_(f"unknown function '{tok.text}'{hint}",
-                                             tok.start, tok.end)
-                        open_group(_Group("call", paren, tok, len(operands)))
-                        prev = paren
-                        if self._peek().kind == ")":
-                            close = self._next()
-                            self._finish_call(ops.pop(), close, operands, make)
-                            depth -= 1
-                            expect_operand = False
-                        tok = self.tokens[self.i - 1]
-                    else:
-                        if tok.text in FUNCTIONS:
-                            raise NameError_(f"'{tok.text}' is a function: call it as "
-                                             f"{tok.text}(...)", tok.start, tok.end)
-                        operands.append(make("name", tok.start, tok.end, name=tok.text))
+                elif k == "num":
+                    value = float(tok[1])
+                    if value == float("inf"):
+                        raise ParseError.of("parse.number_too_large", tok[2], tok[3],
+                                            text=tok[1])
+                    node = Expr("num", tok[2], tok[3], None, (), value)
+                    nodes.append(node)
+                    operands.append(node)
+                    expect_operand = False
+                elif k == "name":  # a call
+                    paren = tokens[i]
+                    i += 1
+                    if tok[1] not in functions:
+                        self._refuse_function(tok)
+                    open_group(_Group("call", paren, tok, len(operands)))
+                    prev = paren
+                    if tokens[i][0] == ")":
+                        close = tokens[i]
+                        i += 1
+                        self._finish_call(ops.pop(), close, operands, nodes)
+                        depth -= 1
                         expect_operand = False
+                    tok = tokens[i - 1]
                 elif k == "(":
                     open_group(_Group("paren", tok, base=len(operands)))
                 elif k == "[":
                     open_group(_Group("list", tok, base=len(operands)))
-                    if self._peek().kind == "]":
-                        close = self._next()
-                        raise ParseError("an empty list [] has no value", tok.start, close.end)
-                elif k == "op" and tok.text in UNARY:
-                    ops.append(("unary", tok))
+                    if tokens[i][0] == "]":
+                        raise ParseError.of("parse.empty_list", tok[2], tokens[i][3])
+                elif k == "op" and tok[1] in prefix:
+                    name, power = prefix[tok[1]]
+                    ops.append((name, power, ("prefix",) + tok[1:]))
                 else:
-                    missing_operand(tok)
-            else:
-                if k == "op":
-                    power = BINARY[tok.text][0]
-                    right = tok.text in RIGHT_ASSOC
-                    while ops and not isinstance(ops[-1], _Group):
-                        kind, top = ops[-1]
-                        top_power = UNARY_POWER if kind == "unary" else BINARY[top.text][0]
-                        if top_power > power or (top_power == power and not right):
-                            reduce_top()
-                        else:
-                            break
-                    ops.append(("bin", tok))
-                    expect_operand = True
-                elif k == ")":
-                    group = reduce_to_group()
-                    if group is None:
-                        raise ParseError("unexpected ')': there is no '(' for it to close",
-                                         tok.start, tok.end)
-                    if group.kind == "list":
-                        raise ParseError(f"')' does not match the '[' at offset {group.token.start}; "
-                                         f"close it with ']'", tok.start, tok.end)
-                    ops.pop()
-                    depth -= 1
-                    if group.kind == "call":
-                        self._finish_call(group, tok, operands, make)
-                    else:
-                        inner = operands[-1]
-                        inner.outer_start, inner.outer_end = group.token.start, tok.end
-                elif k == "]":
-                    group = reduce_to_group()
-                    if group is None or group.kind != "list":
-                        where = "" if group is None else f" (the '(' at offset {group.token.start} is still open)"
-                        raise ParseError(f"unexpected ']'{where}", tok.start, tok.end)
-                    ops.pop()
-                    depth -= 1
-                    elems = operands[group.base:]
-                    del operands[group.base:]
-                    operands.append(make("list", group.token.start, tok.end, args=elems,
-                                         op_start=group.token.start, op_end=group.token.start + 1))
-                elif k == ",":
-                    group = reduce_to_group()
-                    if group is None or group.kind == "paren":
-                        raise ParseError("unexpected ',': commas only separate function "
-                                         "arguments and list entries", tok.start, tok.end)
-                    expect_operand = True
-                elif k in ("sep", "eof"):
-                    while ops:
-                        top = ops[-1]
-                        if isinstance(top, _Group):
-                            closer = {"paren": ")", "call": ")", "list": "]"}[top.kind]
-                            if tok.text == ";":
-                                raise ParseError(f"';' ends the statement while the "
-                                                 f"'{top.token.text}' at offset {top.token.start} "
-                                                 f"is still open; separate arguments with ','",
-                                                 tok.start, tok.end)
-                            raise ParseError(f"'{top.token.text}' is never closed: add a '{closer}'",
-                                             top.token.start, top.token.end)
+                    self._missing_operand(tok, prev)
+            elif k == "op":
+                name, power, right = binary[tok[1]]
+                while ops and type(ops[-1]) is not _Group:
+                    top_power = ops[-1][1]
+                    if top_power > power or (top_power == power and not right):
                         reduce_top()
-                    self.i -= 1  # leave the separator for parse_program
-                    return operands[0], nodes
-                elif k == "=":
-                    raise ParseError("'=' can only follow a name at the start of a statement, "
-                                     "as in q = x + y (there are no comparisons)",
-                                     tok.start, tok.end)
-                else:  # a value right after a value
-                    shown = self._shown(tok)
-                    raise ParseError(f"missing an operator before {shown}: two values side by side "
-                                     f"(did you mean '*'?)", tok.start, tok.end)
+                    else:
+                        break
+                ops.append((name, power, tok))
+                expect_operand = True
+            elif k == ")":
+                group = reduce_to_group()
+                if group is None:
+                    raise ParseError.of("parse.unmatched_close", tok[2], tok[3])
+                if group.kind == "list":
+                    raise ParseError.of("parse.mismatched_close", tok[2], tok[3],
+                                        offset=group.token[2])
+                ops.pop()
+                depth -= 1
+                if group.kind == "call":
+                    self._finish_call(group, tok, operands, nodes)
+                else:
+                    inner = operands[-1]
+                    inner.outer_start, inner.outer_end = group.token[2], tok[3]
+            elif k == "]":
+                group = reduce_to_group()
+                if group is None:
+                    raise ParseError.of("parse.unexpected_bracket", tok[2], tok[3])
+                if group.kind != "list":
+                    raise ParseError.of("parse.unexpected_bracket_open", tok[2], tok[3],
+                                        offset=group.token[2])
+                ops.pop()
+                depth -= 1
+                elems = operands[group.base:]
+                del operands[group.base:]
+                node = Expr("list", group.token[2], tok[3], None, elems, None, None,
+                            group.token[2], group.token[2] + 1)
+                nodes.append(node)
+                operands.append(node)
+            elif k == ",":
+                group = reduce_to_group()
+                if group is None or group.kind == "paren":
+                    raise ParseError.of("parse.unexpected_comma", tok[2], tok[3])
+                expect_operand = True
+            elif k in ("sep", "eof"):
+                while ops:
+                    top = ops[-1]
+                    if type(top) is _Group:
+                        if tok[1] == ";":
+                            raise ParseError.of("parse.semicolon_in_brackets", tok[2], tok[3],
+                                                open=top.token[1], offset=top.token[2])
+                        raise ParseError.of("parse.unclosed", top.token[2], top.token[3],
+                                            open=top.token[1], close=_CLOSER[top.kind])
+                    reduce_top()
+                self.i = i - 1  # leave the separator for parse_program
+                return operands[0], nodes
+            elif k == "=":
+                raise ParseError.of("parse.misplaced_equals", tok[2], tok[3])
+            else:  # a value right after a value
+                raise ParseError.of("parse.missing_operator", tok[2], tok[3], found=_found(tok))
             prev = tok
 
-    def _finish_call(self, group: _Group, close: Token, operands: list[Expr], make):
+    def _refuse_function(self, tok) -> None:
+        name = tok[1]
+        callable_names = [n for n, (op, _) in self.vocabulary.functions.items()]
+        close = difflib.get_close_matches(name, callable_names, n=1, cutoff=0.6)
+        if close:
+            raise NamingError.of("name.unknown_function", tok[2], tok[3], name=name,
+                                 suggestion=close[0])
+        raise NamingError.of("name.unknown_function_multiply", tok[2], tok[3], name=name)
+
+    @staticmethod
+    def _missing_operand(tok, prev) -> None:
+        """The error for a token where a value should be, naming what is missing."""
+        k = tok[0]
+        if k in ("eof", "sep") and prev is not None:
+            # Nothing to underline at the end: point at what is left dangling.
+            if prev[0] in ("(", "["):
+                raise ParseError.of("parse.unclosed_at_end", prev[2], prev[3], open=prev[1],
+                                    found=_found(tok) if k == "eof" else "\n")
+            raise ParseError.of("parse.missing_after_at_end", prev[2], prev[3], after=prev[1],
+                                found=_found(tok) if k == "eof" else "\n")
+        if prev is not None and prev[0] == "(" and k == ")":
+            raise ParseError.of("parse.empty_parens", prev[2], tok[3])
+        if prev is not None and prev[0] == "op":
+            raise ParseError.of("parse.missing_after_op", prev[2], prev[3], op=prev[1],
+                                found=_found(tok))
+        if prev is not None and prev[0] == ",":
+            raise ParseError.of("parse.missing_after_comma", tok[2], tok[3], found=_found(tok))
+        if k == "=":
+            raise ParseError.of("parse.equals_for_value", tok[2], tok[3])
+        if k == "op":
+            raise ParseError.of("parse.missing_before_op", tok[2], tok[3], op=tok[1])
+        if k == ")":
+            raise ParseError.of("parse.unmatched_close", tok[2], tok[3])
+        raise ParseError.of("parse.expected_value", tok[2], max(tok[3], tok[2] + 1),
+                            found=_found(tok))
+
+    def _finish_call(self, group: _Group, close, operands: list[Expr], nodes: list[Expr]):
         name_tok = group.name_token
         args = operands[group.base:]
         del operands[group.base:]
-        arity = FUNCTIONS[name_tok.text]
+        op, arity = self.vocabulary.functions[name_tok[1]]
         if len(args) != arity:
-            plural = "s" if arity != 1 else ""
-            raise ParseError(f"{name_tok.text}() takes {arity} argument{plural}, "
-                             f"got {len(args)}", name_tok.start, close.end)
-        operands.append(make("call", name_tok.start, close.end, op=name_tok.text, args=args,
-                             op_start=name_tok.start, op_end=name_tok.end))
+            raise ParseError.of("parse.arity", name_tok[2], close[3], name=name_tok[1],
+                                arity=arity, got=len(args))
+        node = Expr("call", name_tok[2], close[3], op, args, None, None, name_tok[2], name_tok[3])
+        nodes.append(node)
+        operands.append(node)
 
 
-def parse(text: str, max_depth: int = 1000) -> list[Statement]:
+def parse(text: str, max_depth: int = 1000, vocabulary: Vocabulary = VOCABULARY) -> list[Statement]:
     """Parse a whole program into statements."""
-    return Parser(text, max_depth).parse_program()
+    return Parser(text, max_depth, vocabulary).parse_program()
 
 
-def to_sexpr(expr: Expr) -> str:
+def parse_formula(text: str) -> Expr:
+    """One derivative formula of the op table (engine.formula), in the formula vocabulary."""
+    return parse(text, vocabulary=FORMULA_VOCABULARY)[0].expr
+
+
+def to_sexpr(expr: Expr, vocabulary: Vocabulary = VOCABULARY) -> str:
     """Compact S-expression of a tree, e.g. ``(** 2 (** 3 2))``; iterative, linear time."""
-    symbols = {"add": "+", "sub": "-", "mul": "*", "div": "/", "matmul": "@", "pow": "**",
-               "neg": "-", "pos": "+"}
+    symbols = {name: spelling for spelling, (name, *_) in vocabulary.binary.items()
+               if spelling not in ("^",)}
+    symbols.update({name: spelling for spelling, (name, _) in vocabulary.prefix.items()})
+    symbols.update({name: call for call, (name, _) in vocabulary.functions.items()
+                    if name not in symbols})
     pieces: list[str] = []
     # Each stack entry is a node to write, or a literal piece of text (")" or " ").
     stack: list = [expr]

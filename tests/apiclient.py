@@ -24,7 +24,9 @@ def error_of(response, status=400):
     body = strict_json(response)
     assert set(body) == {"error"}
     error = body["error"]
-    assert set(error) == {"message", "start", "end"}
+    # An engine error also says what it is as data (a stable code and its parameters).
+    assert set(error) in ({"message", "start", "end"},
+                          {"message", "start", "end", "code", "params"})
     assert isinstance(error["message"], str) and error["message"]
     assert error["start"] is None or isinstance(error["start"], int)
     assert error["end"] is None or isinstance(error["end"], int)

@@ -136,8 +136,8 @@ def test_linear_layer_numbers():
     assert r.gradients["x"].tolist() == [-10.0, -14.0]  # W^T dout
     assert r.gradients["b"].tolist() == [-1.0, -3.0]
     texts = [s["text"] for s in r.steps if s["phase"] == "backward"]
-    assert "dL/dW = dL/d(W @ x) xᵀ (outer product) = [[-1, 1], [-3, 3]]" in texts[-1]
-    assert "dL/dx = Wᵀ dL/d(W @ x) = [-10, -14]" in texts[-1]
+    assert "dL/dW = dL/d(W @ x) xᵀ (outer product) = [[-1.00, 1.00], [-3.00, 3.00]]" in texts[-1]
+    assert "dL/dx = Wᵀ @ dL/d(W @ x) = [-10.00, -14.00]" in texts[-1]
 
 
 def test_softmax_cross_entropy_with_vectors():

@@ -441,8 +441,8 @@ def test_circuit_forward_step_texts():
     d = run("q = x + y; f = q * z", **CIRCUIT_VALUES).to_dict()
     fwd = [s for s in d["steps"] if s["phase"] == "forward"]
     assert [(s["node"], s["text"], s["value"]) for s in fwd] == [
-        (2, "q = x + y = -2 + 5 = 3", 3.0),
-        (4, "f = q * z = 3 * -4 = -12", -12.0),
+        (2, "q = x + y = -2.00 + 5.00 = 3.00", 3.0),
+        (4, "f = q * z = 3.00 * -4.00 = -12.00", -12.0),
     ]
 
 
@@ -455,28 +455,28 @@ def test_circuit_backward_step_texts():
     assert [(e["edge"], e["source"], e["slot"], e["local"], e["upstream"], e["grad"])
             for e in mul["edges"]] == [(2, 2, 0, -4.0, 1.0, -4.0), (3, 3, 1, 3.0, 1.0, 3.0)]
     assert [e["text"] for e in mul["edges"]] == [
-        "df/dq = df/df * ∂f/∂q = 1 * -4 = -4",
-        "df/dz = df/df * ∂f/∂z = 1 * 3 = 3",
+        "df/dq = df/df * ∂f/∂q = 1.00 * -4.00 = -4.00",
+        "df/dz = df/df * ∂f/∂z = 1.00 * 3.00 = 3.00",
     ]
     assert [(e["edge"], e["source"], e["slot"], e["local"], e["upstream"], e["grad"])
             for e in add["edges"]] == [(0, 0, 0, 1.0, -4.0, -4.0), (1, 1, 1, 1.0, -4.0, -4.0)]
     assert [e["text"] for e in add["edges"]] == [
-        "df/dx = df/dq * dq/dx = -4 * 1 = -4",
-        "df/dy = df/dq * dq/dy = -4 * 1 = -4",
+        "df/dx = df/dq * dq/dx = -4.00 * 1.00 = -4.00",
+        "df/dy = df/dq * dq/dy = -4.00 * 1.00 = -4.00",
     ]
-    assert add["text"] == ("df/dx = df/dq * dq/dx = -4 * 1 = -4\n"
-                           "df/dy = df/dq * dq/dy = -4 * 1 = -4")
+    assert add["text"] == ("df/dx = df/dq * dq/dx = -4.00 * 1.00 = -4.00\n"
+                           "df/dy = df/dq * dq/dy = -4.00 * 1.00 = -4.00")
     assert [(c["node"], c["edges"], c["parts"], c["total"], c["text"])
-            for c in add["completes"]] == [(0, [0], [-4.0], -4.0, "df/dx = -4"),
-                                           (1, [1], [-4.0], -4.0, "df/dy = -4")]
+            for c in add["completes"]] == [(0, [0], [-4.0], -4.0, "df/dx = -4.00"),
+                                           (1, [1], [-4.0], -4.0, "df/dy = -4.00")]
 
 
 def test_unnamed_circuit_trace_uses_subexpression_labels():
     d = run("(x + y) * z", **CIRCUIT_VALUES).to_dict()
     texts = [s["text"] for s in d["steps"]]
-    assert texts[0] == "x + y = -2 + 5 = 3"
-    assert texts[1] == "f = (x + y) * z = 3 * -4 = -12"
-    assert "df/dx = df/d(x + y) * d(x + y)/dx = -4 * 1 = -4" in texts[3].split("\n")
+    assert texts[0] == "x + y = -2.00 + 5.00 = 3.00"
+    assert texts[1] == "f = (x + y) * z = 3.00 * -4.00 = -12.00"
+    assert "df/dx = df/d(x + y) * d(x + y)/dx = -4.00 * 1.00 = -4.00" in texts[3].split("\n")
 
 
 def test_fan_out_completes_with_the_sum():
@@ -484,8 +484,8 @@ def test_fan_out_completes_with_the_sum():
     (step,) = [s for s in d["steps"] if s["phase"] == "backward"]
     assert [e["grad"] for e in step["edges"]] == [3.0, 3.0]
     assert step["completes"] == [{"node": 0, "edges": [0, 1], "parts": [3.0, 3.0],
-                                  "total": 6.0, "text": "df/dx = 3 + 3 = 6"}]
-    assert step["text"].split("\n")[-1] == "df/dx = 3 + 3 = 6"
+                                  "total": 6.0, "text": "df/dx = 3.00 + 3.00 = 6.00"}]
+    assert step["text"].split("\n")[-1] == "df/dx = 3.00 + 3.00 = 6.00"
 
 
 def test_fan_out_completes_at_the_last_use():
@@ -497,7 +497,7 @@ def test_fan_out_completes_at_the_last_use():
     step_node, c = done[0]
     assert step_node == node_of(d, text="a + b")["id"]  # b's last gradient arrives there
     assert c["parts"] == [2.0, 3.0] and c["total"] == 5.0
-    assert c["text"] == "df/db = 2 + 3 = 5"
+    assert c["text"] == "df/db = 2.00 + 3.00 = 5.00"
 
 
 def test_forward_steps_one_per_gate_backward_one_per_live_gate():
@@ -568,7 +568,7 @@ def test_non_finite_json_everywhere():
     assert d["gradients"] == {"x": "Infinity", "y": "NaN"}
     assert [e["grad"] for e in d["edges"]] == ["Infinity", "NaN"]
     steps = [s for s in d["steps"] if s["phase"] == "forward"]
-    assert steps[0]["value"] == "NaN" and steps[0]["text"] == "f = x / y = 0 / 0 = nan"
+    assert steps[0]["value"] == "NaN" and steps[0]["text"] == "f = x / y = 0.00 / 0.00 = nan"
 
 
 def test_non_finite_arrays_json_safe():
@@ -832,8 +832,8 @@ def test_dot_with_a_number(program, values, value, grads):
 def test_output_label_is_its_own_name():
     d = run("q = x * 2; q", x=3).to_dict()
     assert d["output"]["label"] == "q"
-    assert d["steps"][0]["text"] == "q = x * 2 = 3 * 2 = 6"
-    assert d["steps"][1]["edges"][0]["text"] == "dq/dx = dq/dq * ∂q/∂x = 1 * 2 = 2"
+    assert d["steps"][0]["text"] == "q = x * 2 = 3.00 * 2.00 = 6.00"
+    assert d["steps"][1]["edges"][0]["text"] == "dq/dx = dq/dq * ∂q/∂x = 1.00 * 2.00 = 2.00"
 
 
 # --- array gradients against finite differences --------------------------------------------
@@ -902,4 +902,5 @@ def test_to_dict_without_steps_is_the_rest_of_it():
     lean = r.to_dict(steps=False)
     assert "steps" not in lean
     assert lean == {k: v for k, v in full.items() if k != "steps"}
-    assert list(full) == ["output", "gradients", "inputs", "nodes", "edges", "steps", "warnings"]
+    assert list(full) == ["output", "gradients", "inputs", "nodes", "edges", "steps", "warnings",
+                          "warning_data", "notation"]

@@ -6,11 +6,13 @@ message, and the exact (start, end) of the place, checked against the text too.
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
 
 import engine
+from engine.messages import MESSAGES, english
 from engine import (EngineError, LimitError, Limits, NameError_, ParseError, ShapeError,
                     ValueError_)
 
@@ -104,13 +106,13 @@ CASES = [
     ("2 * x", {"x": math.nan}, ValueError_, "the value of 'x' is nan", (4, 5)),
     ("2 * x", {"x": math.inf}, ValueError_, "give a finite number", (4, 5)),
     ("2 * x", {"x": -math.inf}, ValueError_, "give a finite number", (4, 5)),
-    ("2 * x", {"x": True}, ValueError_, "must be a number, not True", (4, 5)),
-    ("2 * x", {"x": False}, ValueError_, "must be a number, not False", (4, 5)),
-    ("2 * x", {"x": None}, ValueError_, "must be a number, not None", (4, 5)),
-    ("2 * x", {"x": "abc"}, ValueError_, "must be a number, not 'abc'", (4, 5)),
+    ("2 * x", {"x": True}, ValueError_, "must be a number, not true/false", (4, 5)),
+    ("2 * x", {"x": False}, ValueError_, "must be a number, not true/false", (4, 5)),
+    ("2 * x", {"x": None}, ValueError_, "must be a number, not null", (4, 5)),
+    ("2 * x", {"x": "abc"}, ValueError_, "must be a number, not a string", (4, 5)),
     ("2 * x", {"x": "nan"}, ValueError_, "give a finite number", (4, 5)),
     ("2 * x", {"x": "inf"}, ValueError_, "give a finite number", (4, 5)),
-    ("2 * x", {"x": {"a": 1}}, ValueError_, "not dict", (4, 5)),
+    ("2 * x", {"x": {"a": 1}}, ValueError_, "not an object", (4, 5)),
     ("2 * x", {"x": [1, math.nan]}, ValueError_, "not a finite number", (4, 5)),
     ("2 * x", {"x": [1, True]}, ValueError_, "not a number", (4, 5)),
     ("2 * x", {"x": [1, "a"]}, ValueError_, "not a number", (4, 5)),
@@ -137,7 +139,12 @@ def test_error(program, values, cls, message, span):
     assert message in err.message
     assert str(err) == err.message
     assert (err.start, err.end) == span
-    assert err.to_dict() == {"message": err.message, "start": span[0], "end": span[1]}
+    # Every engine error says what it is as data too: a stable code and its parameters,
+    # from which the English message is composed (the page writes its own words from them).
+    assert err.code in MESSAGES and english(err.code, err.params) == err.message
+    assert err.to_dict() == {"message": err.message, "start": span[0], "end": span[1],
+                             "code": err.code, "params": err.params}
+    json.dumps(err.params)
     assert 0 <= err.start <= err.end <= len(program)
 
 

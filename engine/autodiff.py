@@ -1,0 +1,230 @@
+"""Forward values and reverse-mode gradients over a built graph, by the op table's rows.
+
+Both passes are plain loops over node ids (a topological order).  The backward
+pass is the chain rule: every gate hands each input wire ``local x upstream``
+(or its row's vjp), and a value used several times sums what its wires bring
+back.  Each edge keeps its own contribution and, for elementwise gates, its
+local derivative, for the step trace.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .errors import LimitError, ShapeError
+from .messages import english
+from .ops import OPS, ShapeProblem, apply
+
+
+def warn(graph, code: str, node=None, **params) -> None:
+    """Record a warning as data (code, params, node) with its English words."""
+    if node is not None:
+        params["node"] = node
+    graph.warnings.append(english(code, params))
+    graph.warning_data.append({"code": code, "params": params})
+
+
+def forward(graph) -> None:
+    """Compute every node's value in topological (id) order."""
+    nodes = graph.nodes
+    graph.warnings, graph.warning_data = [], []
+    graph.fp_events = 0
+
+    def fp_event(kind, flag):
+        graph.fp_events += 1
+
+    # numpy reports inf/nan births to fp_event instead of warning: a finite run of
+    # array code then needs no value-by-value check afterwards.
+    with np.errstate(all="call", call=fp_event):
+        for node in nodes:
+            if node.kind != "op":
+                v = node.value
+                node.shape = () if type(v) is float else v.shape
+                continue
+            ins = node.inputs
+            op = OPS[node.op]
+            # Scalars (the common case) take the short road: one call, no shape work.
+            a = nodes[ins[0]].value
+            if len(ins) == 1:
+                if type(a) is float:
+                    try:
+                        node.value = op.fwd(a)
+                    except (ArithmeticError, ValueError):
+                        node.value = apply(op.fwd, (a,))
+                    continue
+                args = [a]
+            else:
+                b = nodes[ins[1]].value
+                if type(a) is float and type(b) is float and not op.array_only:
+                    try:
+                        node.value = op.fwd(a, b)
+                    except (ArithmeticError, ValueError):
+                        node.value = apply(op.fwd, (a, b))
+                    continue
+                args = [a, b]
+            _forward_array(graph, node, op, args)
+    out = nodes[graph.output]
+    if out.shape != ():
+        warn(graph, "warn.output_not_scalar", shape=list(out.shape))
+
+
+def _forward_array(graph, node, op, args: list) -> None:
+    """One operation with an array argument: check shapes first, then numpy."""
+    shapes = [() if type(a) is float else a.shape for a in args]
+    try:
+        shape = op.shape(shapes, op.symbol)
+    except ShapeProblem as problem:
+        raise ShapeError.of(problem.code, node.op_start, node.op_end, **problem.params) from None
+    size = math.prod(shape)
+    if size > graph.limits.max_array_size:
+        raise LimitError.of("limit.array_result", node.op_start, node.op_end, size=size,
+                            limit=graph.limits.max_array_size)
+    value = op.fwd(*args)
+    if type(value) is not float:
+        value = np.asarray(value, dtype=np.float64)
+        if value.shape != shape:
+            value = np.broadcast_to(value, shape).copy()
+    node.value = value
+    node.shape = shape
+
+
+def unbroadcast(grad, shape):
+    """Sum a gradient over the axes that broadcasting stretched, back to ``shape``."""
+    gshape = grad.shape if type(grad) is np.ndarray else np.shape(grad)
+    if gshape == shape:
+        return grad
+    if shape == ():
+        return float(np.sum(grad))
+    grad = np.asarray(grad, dtype=np.float64)
+    lead = len(gshape) - len(shape)
+    if lead > 0:
+        grad = grad.sum(axis=tuple(range(lead)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    return np.broadcast_to(grad, shape).astype(np.float64)
+
+
+def backward(graph) -> None:
+    """Reverse-mode chain rule from the output; fills node grads, edge grads and locals."""
+    nodes = graph.nodes
+    n_nodes = len(nodes)
+    live = bytearray(n_nodes)  # 1 for the output and every node it depends on
+    live[graph.output] = 1
+    for i in range(graph.output, -1, -1):
+        if live[i]:
+            for j in nodes[i].inputs:
+                live[j] = 1
+    grads: list = [None] * n_nodes
+    out = nodes[graph.output]
+    grads[graph.output] = 1.0 if out.shape == () else np.ones(out.shape)
+    n_edges = len(graph.edges)
+    edge_grads: list = [None] * n_edges
+    local_of: list = [None] * n_edges
+    first_edge = graph.first_edges()
+
+    def fp_event(kind, flag):
+        graph.fp_events += 1
+
+    with np.errstate(all="call", call=fp_event):
+        for i in range(graph.output, -1, -1):
+            node = nodes[i]
+            if not live[i] or node.kind != "op":
+                continue
+            g = grads[i]
+            if g is None:  # live but nothing flowed back: an exact zero
+                g = grads[i] = 0.0 if node.shape == () else np.zeros(node.shape)
+            ins = node.inputs
+            op = OPS[node.op]
+            k = first_edge[i]
+            if op.partials is not None:
+                args = (node.value,) + tuple(nodes[j].value for j in ins)
+                try:
+                    locals_ = op.partials(*args)
+                except (ArithmeticError, ValueError):
+                    locals_ = apply(op.partials, args)
+                scalar = type(g) is float
+                for slot, src in enumerate(ins):
+                    local = locals_[slot]
+                    if scalar or type(local) is not float or local != 1.0:
+                        contrib = local * g
+                    else:
+                        contrib = g  # + and - pass the gradient through unchanged
+                    if not (scalar and type(local) is float):
+                        if type(contrib) is not np.ndarray:
+                            contrib = np.asarray(contrib, dtype=np.float64)
+                        contrib = unbroadcast(contrib, nodes[src].shape)
+                    local_of[k] = local
+                    edge_grads[k] = contrib
+                    k += 1
+                    prev = grads[src]
+                    grads[src] = contrib if prev is None else prev + contrib
+            else:
+                downs = op.vjp(g, node.value, *[nodes[j].value for j in ins])
+                for slot, src in enumerate(ins):
+                    contrib = downs[slot]
+                    if type(contrib) is not float:
+                        contrib = unbroadcast(np.asarray(contrib, dtype=np.float64),
+                                              nodes[src].shape)
+                        if np.ndim(contrib) == 0:
+                            contrib = float(contrib)
+                    edge_grads[k] = contrib
+                    k += 1
+                    prev = grads[src]
+                    grads[src] = contrib if prev is None else prev + contrib
+    for node, g in zip(nodes, grads):
+        node.grad = (0.0 if node.shape == () else np.zeros(node.shape)) if g is None else g
+    edges = graph.edges
+    for k in range(n_edges):
+        if edge_grads[k] is None:
+            shape = nodes[edges[k][0]].shape
+            edge_grads[k] = 0.0 if shape == () else np.zeros(shape)
+    graph.edge_grads = edge_grads
+    graph.local = local_of
+    graph.live = live
+    _warn_nonfinite(graph)
+
+
+def finite(v) -> bool:
+    """Whether a number or every entry of an array is finite."""
+    if type(v) is float:
+        return math.isfinite(v)
+    # inf and nan survive a sum, so a finite sum proves every entry finite; only a
+    # non-finite sum (possibly a mere overflow) needs the entry-by-entry check.
+    with np.errstate(all="ignore"):
+        return math.isfinite(float(v.sum())) or bool(np.isfinite(v).all())
+
+
+def _warn_nonfinite(graph) -> None:
+    """Name the nodes where an inf or nan first appears (not every node it spreads to)."""
+    from .graph import snippet
+    nodes = graph.nodes
+    isfinite = math.isfinite
+    # Inputs are finite, so an array turns non-finite only through a floating-point
+    # event numpy reported; scalars are Python floats, cheap to check one by one.
+    if not graph.fp_events and all(
+            (type(n.value) is not float or isfinite(n.value))
+            and (type(n.grad) is not float or isfinite(n.grad)) for n in nodes):
+        return
+    bad_value = [n.kind == "op" and not finite(n.value) for n in nodes]
+    for node in nodes:
+        if node.kind == "op" and bad_value[node.id] and not any(
+                bad_value[j] for j in node.inputs):
+            text = snippet(graph.text, node.start, node.end)
+            v = node.value
+            if type(v) is float:
+                word = "nan" if v != v else ("inf" if v > 0 else "-inf")
+                warn(graph, "warn.nonfinite_value", node.id, value=word, text=text)
+            else:
+                warn(graph, "warn.nonfinite_entries", node.id, text=text)
+    bad_grad = [not finite(n.grad) for n in nodes]
+    reported = 0
+    for node in reversed(nodes):
+        if node.kind == "op" and not bad_value[node.id] and not bad_grad[node.id]:
+            if reported < 5 and any(bad_grad[j] and not bad_value[j] for j in node.inputs):
+                reported += 1
+                warn(graph, "warn.nonfinite_grad", node.id,
+                     text=snippet(graph.text, node.start, node.end))
+
