@@ -88,11 +88,15 @@ def test_the_sdist_carries_templates_and_static(built):
     assert expected <= names
 
 
-def test_the_wheel_carries_them_inside_app(built):
+def test_the_wheel_carries_them_inside_app_with_all_the_code(built):
     src, _, wheel = built
+    # pyproject lists the packages by name: a new subpackage must be added there.
+    code = {p.relative_to(src).as_posix() for folder in ("engine", "app")
+            for p in (src / folder).rglob("*.py")}
     with zipfile.ZipFile(wheel) as whl:
         names = set(whl.namelist())
         assert {f"app/{name}" for name in page_files(src)} <= names
+        assert "engine/cli.py" in code and code <= names
         meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
         requires = [line for line in whl.read(meta).decode().splitlines()
                     if line.startswith("Requires-Dist:")]
