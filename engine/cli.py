@@ -1,10 +1,15 @@
-"""Command line: ``python -m engine PROGRAM name=value ... [--json | --dot | --svg F | --png F]``."""
+"""Command line: ``python -m engine PROGRAM name=value ... [--json | --dot] [--out F] [--format FMT]``.
+
+``backprop-viz eval`` is this same command, and ``backprop-viz draw`` its form that
+writes only the picture (app/cli.py hands them to ``main``).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from . import evaluate
 from .errors import EngineError
@@ -85,41 +90,131 @@ def _positionals_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[
     return options + ["--"] + rest
 
 
-def main(argv=None) -> int:
+def _parser(prog: str, draw: bool) -> argparse.ArgumentParser:
+    """The options of ``python -m engine`` / ``backprop-viz eval``, or of ``backprop-viz draw``."""
+    from .render import LAYOUTS
+
     parser = argparse.ArgumentParser(
-        prog="python -m engine",
-        description="Evaluate an expression, its forward values and its gradients.")
+        prog=prog,
+        description=("Draw the computation graph of an expression, with its values and "
+                     "gradients." if draw else
+                     "Evaluate an expression, its forward values and its gradients."))
     parser.add_argument("program", help="e.g. 'q = x + y; f = q * z'")
     parser.add_argument("values", nargs="*", help="input values: x=-2 y=5 w=[1,2]")
-    out = parser.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="print the full result as JSON")
-    out.add_argument("--dot", action="store_true", help="print the Graphviz DOT")
-    parser.add_argument("--svg", metavar="FILE", help="write the picture as SVG")
-    parser.add_argument("--png", metavar="FILE", help="write the picture as PNG")
+    if not draw:
+        out = parser.add_mutually_exclusive_group()
+        out.add_argument("--json", action="store_true", help="print the full result as JSON")
+        out.add_argument("--dot", action="store_true", help="print the Graphviz DOT")
+        parser.add_argument("--svg", metavar="FILE", help="write the picture as SVG")
+        parser.add_argument("--png", metavar="FILE", help="write the picture as PNG")
+    parser.add_argument(
+        "--out", metavar="FILE",
+        help="write the picture to FILE" + ("" if draw else " (the table or JSON still prints)"))
+    parser.add_argument(
+        "--format", metavar="FMT",
+        help="any Graphviz output format: pdf, svg, png, jpg, eps, ... (default: the "
+             "extension of --out; " + ("else svg); without --out the picture goes to "
+                                       "standard output" if draw else
+                                       "without --out, the picture goes to standard "
+                                       "output instead of the table)"))
     parser.add_argument("--precision", type=int, default=2, help="decimals in the picture")
     parser.add_argument("--no-fold", action="store_true",
                         help="draw constants as their own wires")
+    parser.add_argument("--layout", choices=LAYOUTS, default="auto",
+                        help="the figure, the compact layout for big graphs, or auto")
     parser.add_argument("--max-depth", type=int, default=Limits.max_depth)
+    return parser
+
+
+def _graphviz_format(name: str, what: str) -> str:
+    """``name`` as a Graphviz output format (any case), or a clear error naming them all."""
+    import graphviz
+
+    fmt = name.lower()
+    if fmt not in graphviz.FORMATS:
+        raise EngineError(f"{what} is not a Graphviz format; the formats are: "
+                          + ", ".join(sorted(graphviz.FORMATS)))
+    return fmt
+
+
+def _pictures(args, draw: bool) -> list[tuple[str | None, str]]:
+    """(file, format) of every picture asked for; file None is standard output."""
+    fmt = _graphviz_format(args.format, f"--format '{args.format}'") if args.format else None
+    wanted = []
+    if not draw:
+        wanted += [(f, kind) for f, kind in ((args.svg, "svg"), (args.png, "png")) if f]
+    if args.out:
+        if fmt is None:
+            ext = Path(args.out).suffix[1:]
+            if not ext:
+                raise EngineError(f"cannot tell the format of '{args.out}' from its name; "
+                                  "give --format")
+            fmt = _graphviz_format(ext, f"'{ext}', the extension of '{args.out}',")
+        wanted.append((args.out, fmt))
+    elif fmt or draw:
+        if not draw and (args.json or args.dot):
+            raise EngineError("--format without --out writes the picture to standard output, "
+                              "so it cannot go with --json or --dot")
+        wanted.append((None, fmt or "svg"))
+    return wanted
+
+
+def picture(result, fmt: str, precision: int = 2, fold_constants: bool = True,
+            layout: str = "auto") -> bytes:
+    """The picture of ``result`` in a Graphviz format.
+
+    SVG is the one the page shows (``render.to_svg``: ids kept, comments dropped);
+    every other format comes from the graphviz package (``Result.to_graphviz``).
+    """
+    from . import render
+
+    opts = {"precision": precision, "fold_constants": fold_constants, "layout": layout}
+    if fmt == "svg":
+        return render.to_svg(result.to_dict(steps=False), **opts).encode()
+    import graphviz
+
+    try:
+        return result.to_graphviz(**opts).pipe(format=fmt, quiet=True)
+    except graphviz.ExecutableNotFound:
+        raise render.RenderError("Graphviz's `dot` program is not installed; install it "
+                                 "with `apt-get install graphviz`") from None
+    except graphviz.CalledProcessError as err:
+        said = (err.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        raise render.RenderError(f"Graphviz could not write {fmt}: "
+                                 + (said[0] if said else f"dot exited with {err.returncode}")
+                                 ) from None
+
+
+def main(argv=None, prog: str = "python -m engine", draw: bool = False) -> int:
+    """Run the command on ``argv``; the exit status: 0, or 2 for a bad program or option.
+
+    ``draw`` writes only the picture (``backprop-viz draw``): to --out, or as SVG
+    (or --format) on standard output.
+    """
+    parser = _parser(prog, draw)
     args = parser.parse_args(_positionals_last(parser, sys.argv[1:] if argv is None else argv))
     program = args.program
     try:
+        wanted = _pictures(args, draw)
         values = dict(_parse_assignment(a) for a in args.values)
         result = evaluate(program, values, Limits(max_depth=args.max_depth))
-        opts = {"precision": args.precision, "fold_constants": not args.no_fold}
-        if args.dot or args.svg or args.png:
-            from . import render
-            d = result.to_dict()
-            if args.dot:
-                print(render.to_dot(d, **opts))
-            if args.svg:
-                with open(args.svg, "w", encoding="utf-8") as f:
-                    f.write(render.to_svg(d, **opts))
-            if args.png:
-                with open(args.png, "wb") as f:
-                    f.write(render.to_png(d, **opts))
-            if args.dot:
+        opts = {"precision": args.precision, "fold_constants": not args.no_fold,
+                "layout": args.layout}
+        for path, fmt in wanted:
+            data = picture(result, fmt, **opts)
+            if path is None:
+                sys.stdout.flush()
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
                 return 0
-        if args.json:
+            with open(path, "wb") as f:
+                f.write(data)
+        if draw:
+            return 0
+        if args.dot:
+            from . import render
+            print(render.to_dot(result.to_dict(steps=False), **opts))
+        elif args.json:
             json.dump(result.to_dict(), sys.stdout, indent=1, allow_nan=False)
             print()
         else:

@@ -132,6 +132,23 @@ class Result:
         from . import render
         return render.to_svg(self.to_dict())
 
+    def to_graphviz(self, precision: int = 2, fold_constants: bool = True, layout: str = "auto"):
+        """The picture as a ``graphviz.Source`` of ``render.to_dot``'s DOT, for ``.render()``,
+        ``.pipe(format=...)``, ``.view()`` and notebook display in any Graphviz format.
+
+        Raises RenderError, as ``render.to_svg`` does, for a graph `dot` could not lay
+        out in reasonable time (``render.plan``).  The graphviz package runs `dot` with
+        no time limit; the server keeps ``render``'s runner, which has one.
+        """
+        import graphviz
+
+        from . import render
+        source, refusal = render.prepare(self.to_dict(steps=False), precision, fold_constants,
+                                         layout=layout)
+        if refusal:
+            raise render.RenderError(refusal)
+        return graphviz.Source(source)
+
     def __repr__(self) -> str:
         value = self.value
         shown = format_number(value) if type(value) is float else f"array{list(value.shape)}"
