@@ -101,12 +101,12 @@ def graph():
     result = engine.evaluate(expression, values, limits, default=options["default_value"])
     drawing = Drawing(len(result.graph.nodes), config)
     try:
-        data = result.to_dict(steps=False)
+        data = result.to_dict(steps=False, fold_constants=options["fold_constants"])
         drawing.draw(data, options)
         # `dot` lays the graph out in another process meanwhile: the step texts
         # and the JSON of everything but the picture are written in that time,
         # so the request costs little more than the layout itself.
-        data["steps"] = result.steps
+        data["steps"] = result.trace(options["precision"], options["fold_constants"])
         for field in ("warnings", "warning_data", "notation"):  # keep to_dict's key order
             data[field] = data.pop(field)
         encode = current_app.json.dumps

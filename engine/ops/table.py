@@ -54,6 +54,8 @@ class Op:
     commutative: bool = False
     array_only: bool = False  # meaningless on plain numbers (the shape rule says why)
     domain: tuple = (ANY, ANY)
+    # argument shapes the tests try it on; None: elementwise (vectors, matrices, broadcasting)
+    sample_shapes: tuple | None = None
     user: bool = True
 
     @property
@@ -107,7 +109,8 @@ ROWS = [
     Op("div", 2, lambda a, b: a / b, lambda o, a, b: (1.0 / b, -o / b), d=("1/b", "-a/b**2"),
        infix=("/",), power=2, domain=(ANY, (0.5, 3.0))),
     Op("matmul", 2, n.matmul, vjp=n.matmul_vjp, d=_matmul_d, shape=shapes.matmul,
-       infix=("@",), power=2, array_only=True),
+       infix=("@",), power=2, array_only=True,
+       sample_shapes=(((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)), ((3,), (3,)))),
     Op("pow", 2, n.power, n.power_partials, d=("b * a**(b - 1)", "out * log(a)"),
        infix=("**", "^"), power=4, right=True, call="pow", domain=((0.5, 2.5), (-2.0, 2.0))),
     # prefix operators, between * and **: -x**2 is -(x**2)
@@ -137,13 +140,13 @@ ROWS = [
        d=("le(a, b)", "gt(a, b)"), call="min", commutative=True),
     # array functions: their local derivative is a Jacobian, so they give a vjp
     Op("sum", 1, n.total, vjp=n.total_vjp, d=("ones(a) * up",), shape=shapes.reduce,
-       call="sum"),
+       call="sum", sample_shapes=(((3,),), ((2, 3),), ((),))),
     Op("mean", 1, n.mean, vjp=n.mean_vjp, d=("ones(a) * up / size(a)",), shape=shapes.reduce,
-       call="mean"),
+       call="mean", sample_shapes=(((3,),), ((2, 3),), ((),))),
     Op("dot", 2, n.dot, vjp=n.matmul_vjp, d=("up * b", "up * a"), shape=shapes.dot,
-       call="dot", array_only=True),
+       call="dot", array_only=True, sample_shapes=(((3,), (3,)),)),
     Op("transpose", 1, n.transpose, vjp=n.transpose_vjp, d=("transpose(up)",),
-       shape=shapes.transposed, call="transpose"),
+       shape=shapes.transposed, call="transpose", sample_shapes=(((2, 3),), ((3,),))),
     # `q = x`: an alias gets an identity gate of its own, so every name has its own wire
     Op("alias", 1, lambda a: a, lambda o, a: (1.0,), d=("1",), gate="=", user=False),
     # heads that only derivative formulas use

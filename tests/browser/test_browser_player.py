@@ -40,12 +40,12 @@ def test_stepping_through_the_whole_animation_and_back(page):
     assert is_revealed(page, "value-edge-2") and svg_text(page, "value-edge-2") == "3.00"
     assert not is_revealed(page, "value-edge-out")
     assert has_class(page, "svg.circuit #node-2", "is-active")
-    assert "q = x + y = -2 + 5 = 3" in explain(page)
+    assert "q = x + y = -2.00 + 5.00 = 3.00" in explain(page)
 
     page.click("#step-next")  # forward: f = q * z; the forward pass is complete
     assert is_revealed(page, "value-edge-out") and svg_text(page, "value-edge-out") == "-12.00"
     assert revealed_grads(page) == []  # no red yet
-    assert "f = q * z = 3 * -4 = -12" in explain(page)
+    assert "f = q * z = 3.00 * -4.00 = -12.00" in explain(page)
 
     page.click("#step-next")  # backward through *: the output's 1.00 appears
     assert sorted(revealed_grads(page)) == ["grad-edge-2", "grad-edge-3", "grad-edge-out"]
@@ -94,7 +94,7 @@ def test_scrubber_and_show_all(page):
 def test_fan_out_step_shows_the_sum(page):
     open_view(page, "f = x * x", {"x": 3}, step=2)  # the backward step through *
     assert is_revealed(page, "total-node-0") and svg_text(page, "total-node-0") == "6.00"
-    assert "3 + 3 = 6" in explain(page)
+    assert "3.00 + 3.00 = 6.00" in explain(page)
 
 
 def test_play_runs_to_the_end_and_pause_stops(page):

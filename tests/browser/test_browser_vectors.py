@@ -136,7 +136,7 @@ def test_stepping_to_the_matmul_backward_step_shows_the_rules_with_shapes(page):
     w_row, x_row = rows.nth(0), rows.nth(1)
     assert w_row.locator("td.wire").inner_text() == "from W"
     assert w_row.locator(".rule-text").inner_text() == "dW = dout x\u1d40 (outer product)"
-    assert x_row.locator(".rule-text").inner_text() == "dx = W\u1d40 dout"
+    assert x_row.locator(".rule-text").inner_text() == "dx = W\u1d40 @ dout"
     # upstream dout (2,) and the downstream gradients with their shapes
     assert w_row.locator("td.term-upstream .term-shape").inner_text() == "shape (2,)"
     assert w_row.locator("td.term-upstream .term-name").inner_text() == "dL/d(W @ x)"
