@@ -9,7 +9,7 @@ Pure Python + numpy; the web layer (``app``) and the renderer are built on top.
 
 from .errors import (EngineError, InputValueError, LimitError, NamingError, ParseError,
                      ShapeError)
-from .graph import Graph, Limits, build
+from .graph import Graph, Limits, build, cycle_collector_paused
 from .parser import parse, to_sexpr, tokenize
 from .result import Result
 
@@ -29,13 +29,14 @@ def evaluate(program: str, values: dict | None = None, limits: Limits | None = N
     With ``default`` set, inputs missing from ``values`` take it instead of being an
     error (the page uses 1.0 so a freshly typed name shows up at once).
     """
-    graph = build(program, limits or Limits())
-    values = values or {}
-    if default is not None:
-        values = {name: values.get(name, default) for name in graph.inputs}
-    graph.bind(values)
-    graph.forward()
-    graph.backward()
+    with cycle_collector_paused():
+        graph = build(program, limits or Limits())
+        values = values or {}
+        if default is not None:
+            values = {name: values.get(name, default) for name in graph.inputs}
+        graph.bind(values)
+        graph.forward()
+        graph.backward()
     return Result(graph)
 
 

@@ -107,6 +107,17 @@ def unbroadcast(grad, shape):
     return np.broadcast_to(grad, shape).astype(np.float64)
 
 
+def _array_contribution(local, g, shape):
+    """local x upstream where either is an array, summed back to the operand's ``shape``."""
+    if type(local) is float and local == 1.0:
+        contrib = g  # + and - pass the gradient through unchanged
+    else:
+        contrib = local * g
+    if type(contrib) is not np.ndarray:
+        contrib = np.asarray(contrib, dtype=np.float64)
+    return unbroadcast(contrib, shape)
+
+
 def backward(graph) -> None:
     """Reverse-mode chain rule from the output; fills node grads, edge grads and locals."""
     nodes = graph.nodes
@@ -123,7 +134,7 @@ def backward(graph) -> None:
     n_edges = len(graph.edges)
     edge_grads: list = [None] * n_edges
     local_of: list = [None] * n_edges
-    first_edge = graph.first_edges()
+    first_edge = graph.first_edge
 
     def fp_event(kind, flag):
         graph.fp_events += 1
@@ -140,22 +151,22 @@ def backward(graph) -> None:
             op = OPS[node.op]
             k = first_edge[i]
             if op.partials is not None:
-                args = (node.value,) + tuple(nodes[j].value for j in ins)
+                if len(ins) == 2:
+                    args = (node.value, nodes[ins[0]].value, nodes[ins[1]].value)
+                else:
+                    args = (node.value, nodes[ins[0]].value)
                 try:
                     locals_ = op.partials(*args)
                 except (ArithmeticError, ValueError):
                     locals_ = apply(op.partials, args)
                 scalar = type(g) is float
-                for slot, src in enumerate(ins):
+                for slot in range(len(ins)):
+                    src = ins[slot]
                     local = locals_[slot]
-                    if scalar or type(local) is not float or local != 1.0:
-                        contrib = local * g
+                    if scalar and type(local) is float:
+                        contrib = local * g  # the chain rule, on numbers
                     else:
-                        contrib = g  # + and - pass the gradient through unchanged
-                    if not (scalar and type(local) is float):
-                        if type(contrib) is not np.ndarray:
-                            contrib = np.asarray(contrib, dtype=np.float64)
-                        contrib = unbroadcast(contrib, nodes[src].shape)
+                        contrib = _array_contribution(local, g, nodes[src].shape)
                     local_of[k] = local
                     edge_grads[k] = contrib
                     k += 1
@@ -204,10 +215,13 @@ def _warn_nonfinite(graph) -> None:
     isfinite = math.isfinite
     # Inputs are finite, so an array turns non-finite only through a floating-point
     # event numpy reported; scalars are Python floats, cheap to check one by one.
-    if not graph.fp_events and all(
-            (type(n.value) is not float or isfinite(n.value))
-            and (type(n.grad) is not float or isfinite(n.grad)) for n in nodes):
-        return
+    if not graph.fp_events:
+        for n in nodes:
+            v, g = n.value, n.grad
+            if (type(v) is float and not isfinite(v)) or (type(g) is float and not isfinite(g)):
+                break
+        else:
+            return
     bad_value = [n.kind == "op" and not finite(n.value) for n in nodes]
     for node in nodes:
         if node.kind == "op" and bad_value[node.id] and not any(

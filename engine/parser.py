@@ -243,11 +243,20 @@ class Parser:
             elif k == "op":
                 name, power, right = binary[tok[1]]
                 while ops and type(ops[-1]) is not _Group:
-                    top_power = ops[-1][1]
-                    if top_power > power or (top_power == power and not right):
-                        reduce_top()
-                    else:
+                    top_name, top_power, top = ops[-1]
+                    if top_power < power or (top_power == power and right):
                         break
+                    if top[0] == "prefix":
+                        reduce_top()
+                        continue
+                    # a binary reduction, inlined: the hot path of a long sum
+                    ops.pop()
+                    b = operands.pop()
+                    a = operands[-1]
+                    node = Expr("binary", a.outer_start, b.outer_end, top_name, [a, b], None,
+                                None, top[2], top[3])
+                    nodes.append(node)
+                    operands[-1] = node
                 ops.append((name, power, tok))
                 expect_operand = True
             elif k == ")":

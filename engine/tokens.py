@@ -16,11 +16,14 @@ from .errors import ParseError
 
 KIND, TEXT, START, END = 0, 1, 2, 3
 
-_SPACE = r"(?P<ws>[ \t\r\f\v]+|\#[^\n]*)"
-_NUMBER = r"(?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
-_NAME = r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
-_PUNCT = r"(?P<punct>[()\[\],=;\n])"
-_BAD = r"(?P<bad>.)"
+# One match per token: the blank before it, then the token.  findall runs the whole
+# text in C; the loop below only sorts tokens by their first character (a
+# match per token, and no match object, is what keeps this fast).
+_TOKEN = (r"([ \t\r\f\v]*)((?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+          r"|[A-Za-z_][A-Za-z0-9_]*|{ops}|[()\[\],=;\n]|\#[^\n]*|[^ \t\r\f\v])")
+_FIRST = {**{c: "num" for c in "0123456789."},
+          **{c: "name" for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"},
+          **{c: c for c in "()[],="}, ";": "sep", "\n": "sep", "#": "comment"}
 
 
 class Tokenizer:
@@ -29,37 +32,37 @@ class Tokenizer:
     def __init__(self, operators):
         spellings = sorted(operators, key=len, reverse=True)  # `**` before `*`
         ops = "|".join(re.escape(s) for s in spellings)
-        self._pattern = re.compile(
-            "|".join([_SPACE, _NUMBER, _NAME, f"(?P<op>{ops})", _PUNCT, _BAD]), re.DOTALL)
+        self._pattern = re.compile(_TOKEN.replace("{ops}", ops), re.DOTALL)
+        self._first = {**_FIRST, **{s[0]: "op" for s in spellings}}
 
     def tokenize(self, text: str) -> list[tuple]:
         """The tokens of ``text``, ending with an "eof" token; newlines in brackets are space."""
         tokens = []
         append = tokens.append
+        first = self._first.get
         depth = 0
+        end = 0
         n = len(text)
-        for m in self._pattern.finditer(text):
-            kind = m.lastgroup
-            if kind == "ws":
-                continue
-            start, end = m.span()
-            tok = m.group()
-            if kind == "punct":
-                if tok in "([":
-                    depth += 1
-                elif tok in ")]":
-                    depth = max(0, depth - 1)
-                if tok == "\n":
-                    if depth:
-                        continue  # a line break inside brackets continues the expression
-                    kind = "sep"
-                elif tok == ";":
-                    kind = "sep"
-                else:
-                    kind = tok
+        for blank, tok in self._pattern.findall(text):
+            start = end + len(blank)
+            end = start + len(tok)
+            kind = first(tok[0], "bad")
+            if kind == "name" or kind == "op":
+                pass
             elif kind == "num":
+                if tok == ".":
+                    _refuse_char(text, start)
                 if end < n and (text[end].isalnum() or text[end] == "_"):
                     _refuse_glued(text, start, end)
+            elif kind in "([":
+                depth += 1
+            elif kind in ")]":
+                depth = max(0, depth - 1)
+            elif kind == "sep":
+                if tok == "\n" and depth:
+                    continue  # a line break inside brackets continues the expression
+            elif kind == "comment":
+                continue
             elif kind == "bad":
                 _refuse_char(text, start)
             append((kind, tok, start, end))

@@ -48,6 +48,13 @@ def _number(raw, name: str) -> float:
 
 def to_value(raw, name: str, max_size: int):
     """Check one user-given value and convert it to a float or a float64 array."""
+    kind = type(raw)
+    if kind is float or kind is int:  # nearly every value: a plain number
+        v = float(raw) if kind is int and -2**53 <= raw <= 2**53 else raw
+        if kind is float and v - v == 0.0:  # finite (inf - inf and nan - nan are nan)
+            return v
+        if kind is int and type(v) is float:
+            return v
     if _is_number(raw):
         return _number(raw, name)
     if isinstance(raw, np.ndarray) and raw.dtype.kind in "iuf" and 1 <= raw.ndim <= 2:

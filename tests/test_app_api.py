@@ -43,7 +43,7 @@ def test_response_is_the_engine_result_plus_the_drawing(client):
     response = post(client, {"expression": CIRCUIT, "values": CIRCUIT_VALUES,
                              "options": {"precision": 3, "fold_constants": False}})
     data = strict_json(response)
-    expected = engine.evaluate(CIRCUIT, CIRCUIT_VALUES).to_dict()
+    expected = engine.evaluate(CIRCUIT, CIRCUIT_VALUES).to_dict(precision=3, fold_constants=False)
     assert {k: v for k, v in data.items() if k not in ("svg", "dot", "render_error")} == expected
     assert ">-12.000<" in data["svg"]
 
