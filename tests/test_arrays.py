@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import engine
-from engine import ShapeError, ValueError_
+from engine import ShapeError, InputValueError
 
 # Shapes that broadcast against a (2, 3) matrix, and the matrix itself.
 BROADCASTING = [(), (3,), (1, 3), (2, 1), (2, 3)]
@@ -180,7 +180,7 @@ def test_shape_errors_name_both_shapes_and_point_at_the_operator(program, values
     ([True, 1], "not a number"),
 ])
 def test_bad_array_values(value, message):
-    with pytest.raises(ValueError_) as info:
+    with pytest.raises(InputValueError) as info:
         engine.evaluate("sum(x)", {"x": value})
     assert message in info.value.message
 

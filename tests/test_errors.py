@@ -13,8 +13,8 @@ import pytest
 
 import engine
 from engine.messages import MESSAGES, english
-from engine import (EngineError, LimitError, Limits, NameError_, ParseError, ShapeError,
-                    ValueError_)
+from engine import (EngineError, LimitError, Limits, NamingError, ParseError, ShapeError,
+                    InputValueError)
 
 V = {"x": 1, "y": 2}
 
@@ -63,11 +63,11 @@ CASES = [
     ("x + y = 3", V, ParseError, "'=' can only follow a name", (6, 7)),
     ("q = 2 = 3", V, ParseError, "'=' can only follow a name", (6, 7)),
     # unknown functions, with a suggestion when one is close
-    ("expp(x)", V, NameError_, "unknown function 'expp'; did you mean 'exp'?", (0, 4)),
-    ("sigmod(x)", V, NameError_, "did you mean 'sigmoid'?", (0, 6)),
-    ("y + Exp(x)", V, NameError_, "did you mean 'exp'?", (4, 7)),
-    ("mx(x, y)", V, NameError_, "did you mean 'max'?", (0, 2)),
-    ("exp + 1", V, NameError_, "'exp' is a function: call it as exp(...)", (0, 3)),
+    ("expp(x)", V, NamingError, "unknown function 'expp'; did you mean 'exp'?", (0, 4)),
+    ("sigmod(x)", V, NamingError, "did you mean 'sigmoid'?", (0, 6)),
+    ("y + Exp(x)", V, NamingError, "did you mean 'exp'?", (4, 7)),
+    ("mx(x, y)", V, NamingError, "did you mean 'max'?", (0, 2)),
+    ("exp + 1", V, NamingError, "'exp' is a function: call it as exp(...)", (0, 3)),
     # wrong number of arguments
     ("max(x)", V, ParseError, "max() takes 2 arguments, got 1", (0, 6)),
     ("exp(x, y)", V, ParseError, "exp() takes 1 argument, got 2", (0, 9)),
@@ -82,47 +82,47 @@ CASES = [
     ("# just a comment", V, ParseError, "the program is empty", (0, 16)),
     (";;\n\n", V, ParseError, "the program is empty", (0, 4)),
     # assignment to constants and function names
-    ("pi = 3", V, NameError_, "'pi' is the constant 3.14159", (0, 2)),
-    ("e = 1", V, NameError_, "'e' is the constant 2.71828", (0, 1)),
-    ("x2 = 1; e = x2", V, NameError_, "cannot be assigned", (8, 9)),
-    ("e = (a + b) * (b + 1)", {"a": 2, "b": 1}, NameError_, "'e' is the constant", (0, 1)),
-    ("exp = 2", V, NameError_, "'exp' is a function and cannot be assigned", (0, 3)),
-    ("max = x", V, NameError_, "'max' is a function and cannot be assigned", (0, 3)),
-    ("sum = 3", V, NameError_, "'sum' is a function", (0, 3)),
+    ("pi = 3", V, NamingError, "'pi' is the constant 3.14159", (0, 2)),
+    ("e = 1", V, NamingError, "'e' is the constant 2.71828", (0, 1)),
+    ("x2 = 1; e = x2", V, NamingError, "cannot be assigned", (8, 9)),
+    ("e = (a + b) * (b + 1)", {"a": 2, "b": 1}, NamingError, "'e' is the constant", (0, 1)),
+    ("exp = 2", V, NamingError, "'exp' is a function and cannot be assigned", (0, 3)),
+    ("max = x", V, NamingError, "'max' is a function and cannot be assigned", (0, 3)),
+    ("sum = 3", V, NamingError, "'sum' is a function", (0, 3)),
     # a name assigned twice
-    ("q = 1; q = 2", V, NameError_, "'q' is assigned twice (first on line 1)", (7, 8)),
-    ("q = x\nr = 1\nq = 2", V, NameError_, "'q' is assigned twice (first on line 1)", (12, 13)),
-    ("a = 1\nq = x\nq = 2", V, NameError_, "(first on line 2)", (12, 13)),
-    ("w = [1, 2]; w = 3", V, NameError_, "'w' is assigned twice", (12, 13)),
+    ("q = 1; q = 2", V, NamingError, "'q' is assigned twice (first on line 1)", (7, 8)),
+    ("q = x\nr = 1\nq = 2", V, NamingError, "'q' is assigned twice (first on line 1)", (12, 13)),
+    ("a = 1\nq = x\nq = 2", V, NamingError, "(first on line 2)", (12, 13)),
+    ("w = [1, 2]; w = 3", V, NamingError, "'w' is assigned twice", (12, 13)),
     # a name used before it is assigned
-    ("y = x + 1; x = y * 2", V, NameError_, "'x' is used before it is assigned", (4, 5)),
-    ("x = x + 1", V, NameError_, "'x' is used before it is assigned", (4, 5)),
-    ("f = q * 2; q = x + 1", V, NameError_, "'q' is used before it is assigned", (4, 5)),
+    ("y = x + 1; x = y * 2", V, NamingError, "'x' is used before it is assigned", (4, 5)),
+    ("x = x + 1", V, NamingError, "'x' is used before it is assigned", (4, 5)),
+    ("f = q * 2; q = x + 1", V, NamingError, "'q' is used before it is assigned", (4, 5)),
     # missing inputs: all listed in one error, pointing at the first
-    ("x + y + z", {}, ValueError_, "missing values for inputs: x, y, z", (0, 1)),
-    ("x + y + z", {"y": 1}, ValueError_, "missing values for inputs: x, z", (0, 1)),
-    ("q = 2 * x; q + y", {"x": 1}, ValueError_, "missing value for input: y", (15, 16)),
+    ("x + y + z", {}, InputValueError, "missing values for inputs: x, y, z", (0, 1)),
+    ("x + y + z", {"y": 1}, InputValueError, "missing values for inputs: x, z", (0, 1)),
+    ("q = 2 * x; q + y", {"x": 1}, InputValueError, "missing value for input: y", (15, 16)),
     # values that are not finite numbers, pointing at the input
-    ("2 * x", {"x": math.nan}, ValueError_, "the value of 'x' is nan", (4, 5)),
-    ("2 * x", {"x": math.inf}, ValueError_, "give a finite number", (4, 5)),
-    ("2 * x", {"x": -math.inf}, ValueError_, "give a finite number", (4, 5)),
-    ("2 * x", {"x": True}, ValueError_, "must be a number, not true/false", (4, 5)),
-    ("2 * x", {"x": False}, ValueError_, "must be a number, not true/false", (4, 5)),
-    ("2 * x", {"x": None}, ValueError_, "must be a number, not null", (4, 5)),
-    ("2 * x", {"x": "abc"}, ValueError_, "must be a number, not a string", (4, 5)),
-    ("2 * x", {"x": "nan"}, ValueError_, "give a finite number", (4, 5)),
-    ("2 * x", {"x": "inf"}, ValueError_, "give a finite number", (4, 5)),
-    ("2 * x", {"x": {"a": 1}}, ValueError_, "not an object", (4, 5)),
-    ("2 * x", {"x": [1, math.nan]}, ValueError_, "not a finite number", (4, 5)),
-    ("2 * x", {"x": [1, True]}, ValueError_, "not a number", (4, 5)),
-    ("2 * x", {"x": [1, "a"]}, ValueError_, "not a number", (4, 5)),
-    ("2 * x", {"x": []}, ValueError_, "empty list", (4, 5)),
-    ("2 * x", {"x": [[1, 2], [3]]}, ValueError_, "ragged", (4, 5)),
-    ("2 * x", {"x": [[[1]]]}, ValueError_, "at most two levels", (4, 5)),
-    ("2 * x", {"x": [1, [2]]}, ValueError_, "mixes numbers and lists", (4, 5)),
+    ("2 * x", {"x": math.nan}, InputValueError, "the value of 'x' is nan", (4, 5)),
+    ("2 * x", {"x": math.inf}, InputValueError, "give a finite number", (4, 5)),
+    ("2 * x", {"x": -math.inf}, InputValueError, "give a finite number", (4, 5)),
+    ("2 * x", {"x": True}, InputValueError, "must be a number, not true/false", (4, 5)),
+    ("2 * x", {"x": False}, InputValueError, "must be a number, not true/false", (4, 5)),
+    ("2 * x", {"x": None}, InputValueError, "must be a number, not null", (4, 5)),
+    ("2 * x", {"x": "abc"}, InputValueError, "must be a number, not a string", (4, 5)),
+    ("2 * x", {"x": "nan"}, InputValueError, "give a finite number", (4, 5)),
+    ("2 * x", {"x": "inf"}, InputValueError, "give a finite number", (4, 5)),
+    ("2 * x", {"x": {"a": 1}}, InputValueError, "not an object", (4, 5)),
+    ("2 * x", {"x": [1, math.nan]}, InputValueError, "not a finite number", (4, 5)),
+    ("2 * x", {"x": [1, True]}, InputValueError, "not a number", (4, 5)),
+    ("2 * x", {"x": [1, "a"]}, InputValueError, "not a number", (4, 5)),
+    ("2 * x", {"x": []}, InputValueError, "empty list", (4, 5)),
+    ("2 * x", {"x": [[1, 2], [3]]}, InputValueError, "ragged", (4, 5)),
+    ("2 * x", {"x": [[[1]]]}, InputValueError, "at most two levels", (4, 5)),
+    ("2 * x", {"x": [1, [2]]}, InputValueError, "mixes numbers and lists", (4, 5)),
     # literal values in the program are checked the same way
-    ("x = [1, [2]]", {}, ValueError_, "mixes numbers and lists", (4, 12)),
-    ("x = [[1,2],[3]]", {}, ValueError_, "ragged", (4, 15)),
+    ("x = [1, [2]]", {}, InputValueError, "mixes numbers and lists", (4, 12)),
+    ("x = [[1,2],[3]]", {}, InputValueError, "ragged", (4, 15)),
     ("x = []", {}, ParseError, "an empty list [] has no value", (4, 6)),
     # lists hold numbers only
     ("[x, 1]", V, ShapeError, "a list literal can hold only numbers", (0, 6)),
@@ -164,7 +164,7 @@ def test_error_span_points_at_the_text(program, expected):
 
 
 def test_unknown_function_without_a_close_match_has_no_suggestion():
-    with pytest.raises(NameError_) as info:
+    with pytest.raises(NamingError) as info:
         engine.evaluate("foo(x)", V)
     assert info.value.message == "unknown function 'foo'; to multiply, write 'foo * (...)'"
     assert (info.value.start, info.value.end) == (0, 3)
@@ -177,7 +177,7 @@ def test_number_too_large_for_float64():
 
 
 def test_missing_inputs_are_all_listed_in_order_of_first_use():
-    with pytest.raises(ValueError_) as info:
+    with pytest.raises(InputValueError) as info:
         engine.evaluate("f = (b + a) * c + d", {"c": 1})
     assert info.value.message == "missing values for inputs: b, a, d"
 
@@ -201,7 +201,7 @@ def test_errors_in_a_later_statement_point_into_it():
     ("x", "x=1"),
 ])
 def test_values_must_be_a_mapping(program, values):
-    with pytest.raises(ValueError_) as info:
+    with pytest.raises(InputValueError) as info:
         engine.evaluate(program, values)
     assert "values must map" in info.value.message
     assert info.value.start is None and info.value.end is None
@@ -209,7 +209,7 @@ def test_values_must_be_a_mapping(program, values):
 
 @pytest.mark.parametrize("program", [None, b"x + 1", 3, ["x"]])
 def test_program_must_be_text(program):
-    with pytest.raises(ValueError_) as info:
+    with pytest.raises(InputValueError) as info:
         engine.evaluate(program, {})
     assert "text" in info.value.message
 
@@ -248,7 +248,7 @@ def test_shape_error_points_at_the_operator():
 
 
 def test_error_classes():
-    for cls in (ParseError, NameError_, ValueError_, ShapeError, LimitError):
+    for cls in (ParseError, NamingError, InputValueError, ShapeError, LimitError):
         assert issubclass(cls, EngineError)
     assert issubclass(EngineError, Exception)
     err = EngineError("boom", 3)
@@ -262,14 +262,14 @@ def test_error_classes():
 
 def test_used_before_a_literal_assignment():
     program = "y = x + 1; x = 2"
-    with pytest.raises(NameError_) as info:
+    with pytest.raises(NamingError) as info:
         engine.evaluate(program, {})
     assert "'x' is used before it is assigned" in info.value.message
     assert (info.value.start, info.value.end) == (4, 5)
 
 
 def test_used_before_a_literal_assignment_with_a_value_given():
-    with pytest.raises(NameError_) as info:
+    with pytest.raises(NamingError) as info:
         engine.evaluate("y = x + 1; x = 2; y", {"x": 5})
     assert (info.value.start, info.value.end) == (4, 5)
 
