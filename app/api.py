@@ -18,7 +18,8 @@ from app.errors import json_error, json_http_error
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 MAX_PRECISION = 10
-DEFAULT_OPTIONS = {"precision": 2, "fold_constants": True, "default_value": None}
+DEFAULT_OPTIONS = {"precision": 2, "fold_constants": True, "default_value": None, "check": False,
+                   "tangents": None}
 
 
 class BadRequest(Exception):
@@ -98,7 +99,10 @@ def graph():
         max_nodes=config["MAX_NODES"],
         max_depth=config["MAX_DEPTH"],
     )
-    result = engine.evaluate(expression, values, limits, default=options["default_value"])
+    result = engine.evaluate(expression, values, limits, default=options["default_value"],
+                             check=options["check"])
+    tangents = None if options["tangents"] is None else result.tangents(
+        options["tangents"]["input"], options["tangents"]["entry"])
     drawing = Drawing(len(result.graph.nodes), config)
     try:
         data = result.to_dict(steps=False, fold_constants=options["fold_constants"])
@@ -107,8 +111,11 @@ def graph():
         # and the JSON of everything but the picture are written in that time,
         # so the request costs little more than the layout itself.
         data["steps"] = result.trace(options["precision"], options["fold_constants"])
-        for field in ("warnings", "warning_data", "notation"):  # keep to_dict's key order
-            data[field] = data.pop(field)
+        if tangents is not None:
+            data["tangents"] = tangents
+        for field in ("warnings", "warning_data", "notation", "check"):  # to_dict's key order
+            if field in data:
+                data[field] = data.pop(field)
         encode = current_app.json.dumps
         head = encode(data)
         dot_json = encode(drawing.dot)
@@ -430,7 +437,21 @@ def check_options(options):
     default = options.get("default_value", checked["default_value"])
     if default is not None and (not is_number(default) or value_problem(default)):
         raise BadRequest('"default_value" must be a finite number or null.')
-    checked.update(precision=precision, fold_constants=fold, default_value=default)
+    check = options.get("check", checked["check"])
+    if not isinstance(check, bool):
+        raise BadRequest('"check" must be true or false.')
+    tangents = options.get("tangents", checked["tangents"])
+    if isinstance(tangents, str):
+        tangents = {"input": tangents, "entry": None}
+    if tangents is not None and not (
+            isinstance(tangents, dict) and isinstance(tangents.get("input"), str)
+            and (tangents.get("entry") is None or (isinstance(tangents["entry"], int)
+                                                    and not isinstance(tangents["entry"], bool)))):
+        raise BadRequest('"tangents" must be an input name, {"input": name, "entry": n}, or null.')
+    if tangents is not None:
+        tangents = {"input": tangents["input"], "entry": tangents.get("entry")}
+    checked.update(precision=precision, fold_constants=fold, default_value=default, check=check,
+                   tangents=tangents)
     return checked
 
 

@@ -23,11 +23,13 @@ __all__ = ["evaluate", "Result", "Limits", "EngineError", "ParseError", "NamingE
 
 
 def evaluate(program: str, values: dict | None = None, limits: Limits | None = None,
-             default=None) -> Result:
+             default=None, check: bool = False) -> Result:
     """Parse ``program``, bind ``values`` to its inputs, and run forward and backward.
 
     With ``default`` set, inputs missing from ``values`` take it instead of being an
-    error (the page uses 1.0 so a freshly typed name shows up at once).
+    error (the page uses 1.0 so a freshly typed name shows up at once).  With
+    ``check`` the result also carries the gradient check (``Result.check()``,
+    ``to_dict()["check"]``: every gradient against central finite differences).
     """
     with cycle_collector_paused():
         graph = build(program, limits or Limits())
@@ -37,7 +39,7 @@ def evaluate(program: str, values: dict | None = None, limits: Limits | None = N
         graph.bind(values)
         graph.forward()
         graph.backward()
-    return Result(graph)
+        return Result(graph, check=check)
 
 
 def input_names(program: str, limits: Limits | None = None) -> list[str]:

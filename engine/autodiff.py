@@ -28,9 +28,20 @@ def warn(graph, code: str, node=None, **params) -> None:
 
 def forward(graph) -> None:
     """Compute every node's value in topological (id) order."""
-    nodes = graph.nodes
     graph.warnings, graph.warning_data = [], []
     graph.fp_events = 0
+    recompute(graph, 0)
+    out = graph.nodes[graph.output]
+    if out.shape != ():
+        warn(graph, "warn.output_not_scalar", shape=list(out.shape))
+
+
+def recompute(graph, start: int) -> None:
+    """The values of nodes ``start`` onwards, from the values of the nodes before them.
+
+    (The gradient check changes one node's value and recomputes what follows.)
+    """
+    nodes = graph.nodes
 
     def fp_event(kind, flag):
         graph.fp_events += 1
@@ -38,7 +49,7 @@ def forward(graph) -> None:
     # numpy reports inf/nan births to fp_event instead of warning: a finite run of
     # array code then needs no value-by-value check afterwards.
     with np.errstate(all="call", call=fp_event):
-        for node in nodes:
+        for node in nodes[start:] if start else nodes:
             if node.kind != "op":
                 v = node.value
                 node.shape = () if type(v) is float else v.shape
@@ -65,9 +76,6 @@ def forward(graph) -> None:
                     continue
                 args = [a, b]
             _forward_array(graph, node, op, args)
-    out = nodes[graph.output]
-    if out.shape != ():
-        warn(graph, "warn.output_not_scalar", shape=list(out.shape))
 
 
 def _forward_array(graph, node, op, args: list) -> None:

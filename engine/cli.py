@@ -61,6 +61,28 @@ def table(result) -> str:
     return "\n".join(lines)
 
 
+def check_table(result) -> str:
+    """The gradient check, one line per input: analytic, numeric, relative error, verdict."""
+    check = result.check()
+    how = check["how checked"]
+    rows = [("input", "analytic", "numeric", "rel. error", "")]
+    for name in result.graph.inputs + [n for n in result.gradients if n in check
+                                       and n not in result.graph.inputs]:
+        entry = check[name]
+        verdict = ("kink: not differentiable here" if entry["kinks"] else
+                   "not finite" if entry["nonfinite"] else
+                   "ok" if entry["ok"] else "FAIL")
+        err = "" if entry["rel_error"] is None else f"{entry['rel_error']:.1e}"
+        numeric = entry["numeric"]
+        rows.append((name, _full(result.gradients[name]),
+                     repr(numeric) if isinstance(numeric, float) else str(numeric), err, verdict))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines.insert(1, "-" * len(lines[0]))
+    lines.append(f"(central differences; passes at a relative error up to {how['tolerance']:g})")
+    return "gradient check\n" + "\n".join(lines)
+
+
 def _positionals_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
     """Reorder argv so that a program like ``-x**2`` is not mistaken for an option.
 
@@ -107,6 +129,10 @@ def _parser(prog: str, draw: bool) -> argparse.ArgumentParser:
         out.add_argument("--dot", action="store_true", help="print the Graphviz DOT")
         parser.add_argument("--svg", metavar="FILE", help="write the picture as SVG")
         parser.add_argument("--png", metavar="FILE", help="write the picture as PNG")
+        parser.add_argument("--steps", action="store_true",
+                            help="also print the step trace, forward then backward")
+        parser.add_argument("--check", action="store_true",
+                            help="also check every gradient against central finite differences")
     parser.add_argument(
         "--out", metavar="FILE",
         help="write the picture to FILE" + ("" if draw else " (the table or JSON still prints)"))
@@ -197,7 +223,8 @@ def main(argv=None, prog: str = "python -m engine", draw: bool = False) -> int:
     try:
         wanted = _pictures(args, draw)
         values = dict(_parse_assignment(a) for a in args.values)
-        result = evaluate(program, values, Limits(max_depth=args.max_depth))
+        result = evaluate(program, values, Limits(max_depth=args.max_depth),
+                          check=getattr(args, "check", False))
         opts = {"precision": args.precision, "fold_constants": not args.no_fold,
                 "layout": args.layout}
         for path, fmt in wanted:
@@ -215,10 +242,17 @@ def main(argv=None, prog: str = "python -m engine", draw: bool = False) -> int:
             from . import render
             print(render.to_dot(result.to_dict(steps=False), **opts))
         elif args.json:
-            json.dump(result.to_dict(), sys.stdout, indent=1, allow_nan=False)
+            json.dump(result.to_dict(precision=args.precision, fold_constants=not args.no_fold),
+                      sys.stdout, indent=1, allow_nan=False)
             print()
         else:
             print(table(result))
+            if args.steps:
+                print("\nsteps:")
+                for step in result.trace(args.precision, not args.no_fold):
+                    print(step["text"])
+            if args.check:
+                print("\n" + check_table(result))
     except EngineError as err:
         print("error: " + err.caret(program), file=sys.stderr)
         return 2

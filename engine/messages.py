@@ -68,6 +68,9 @@ MESSAGES = {
                                       "'{name} * (...)'",
     "name.function_as_value": "'{name}' is a function: call it as {name}(...)",
     # values
+    "value.unknown_input": "'{name}' is not an input of the program",
+    "value.bad_entry": "'{name}' has {size} entries: choose an entry from 0 to {size} - 1, "
+                       "not {entry}",
     "value.not_a_mapping": "values must map input names to numbers",
     "value.missing": "missing value{names_s} for input{names_s}: {names}",
     "value.not_a_number": "the value of '{name}' must be a number, not {kind}",

@@ -19,10 +19,25 @@ from .trace import backward_steps, forward_steps, node_formula
 class Result:
     """Everything one program computes: see ``to_dict`` for the shape."""
 
-    def __init__(self, graph: Graph):
+    def __init__(self, graph: Graph, check: bool = False):
         self.graph = graph
         self._labels: list[str] | None = None
         self._steps: dict = {}  # (precision, fold_constants) -> steps
+        self._check = None
+        if check:
+            self.check()
+
+    def tangents(self, name: str, entry: int | None = None) -> dict:
+        """Forward mode for one input (engine.tangents): d(value)/d(name) for every node."""
+        from .tangents import tangent_dict
+        return tangent_dict(self.graph, name, entry)
+
+    def check(self) -> dict:
+        """The gradient check against central finite differences (engine.check), computed once."""
+        if self._check is None:
+            from .check import gradient_check
+            self._check = gradient_check(self.graph)
+        return self._check
 
     # plain accessors ---------------------------------------------------------
     @property
@@ -125,6 +140,8 @@ class Result:
         d["warnings"] = list(g.warnings)
         d["warning_data"] = list(g.warning_data)
         d["notation"] = notation(related_heads(used_ops))
+        if self._check is not None:
+            d["check"] = self._check
         return d
 
     # notebooks -----------------------------------------------------------------

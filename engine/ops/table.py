@@ -42,6 +42,7 @@ class Op:
     fwd: Callable
     partials: Callable | None = None  # (out, *args) -> local derivative per argument
     vjp: Callable | None = None  # (up, out, *args) -> downstream gradient per argument
+    jvp: Callable | None = None  # (tangents, out, *args) -> the output's tangent (vjp rows)
     d: tuple[str, ...] | Callable = ()  # formulas; a callable of the argument shapes if they vary
     shape: Callable = shapes.broadcast  # (argument shapes, symbol) -> result shape
     infix: tuple[str, ...] = ()
@@ -56,6 +57,8 @@ class Op:
     domain: tuple = (ANY, ANY)
     # argument shapes the tests try it on; None: elementwise (vectors, matrices, broadcasting)
     sample_shapes: tuple | None = None
+    # where the derivative jumps: (*args) -> which side of the kink each entry is on
+    branch: Callable | None = None
     user: bool = True
 
     @property
@@ -109,6 +112,7 @@ ROWS = [
     Op("div", 2, lambda a, b: a / b, lambda o, a, b: (1.0 / b, -o / b), d=("1/b", "-a/b**2"),
        infix=("/",), power=2, domain=(ANY, (0.5, 3.0))),
     Op("matmul", 2, n.matmul, vjp=n.matmul_vjp, d=_matmul_d, shape=shapes.matmul,
+       jvp=lambda t, o, a, b: n.matmul(t[0], b) + n.matmul(a, t[1]),
        infix=("@",), power=2, array_only=True,
        sample_shapes=(((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)), ((3,), (3,)))),
     Op("pow", 2, n.power, n.power_partials, d=("b * a**(b - 1)", "out * log(a)"),
@@ -131,21 +135,29 @@ ROWS = [
        call="sigmoid", gate="σ"),
     Op("softplus", 1, n.softplus, lambda o, a: (n.sigmoid(a),), d=("sigmoid(a)",),
        call="softplus", domain=((-6.0, 6.0),)),
-    Op("relu", 1, n.relu, lambda o, a: (n.indicator(a > 0),), d=("gt(a, 0)",), call="relu"),
-    Op("abs", 1, n.absolute, lambda o, a: (n.sign(a),), d=("sign(a)",), call="abs"),
+    Op("relu", 1, n.relu, lambda o, a: (n.indicator(a > 0),), d=("gt(a, 0)",), call="relu",
+       branch=lambda a: n.indicator(a > 0)),
+    Op("abs", 1, n.absolute, lambda o, a: (n.sign(a),), d=("sign(a)",), call="abs",
+       branch=n.sign),
     # functions of two arguments (a tie sends the gradient to the first)
     Op("max", 2, n.maximum, lambda o, a, b: (n.indicator(a >= b), n.indicator(a < b)),
-       d=("ge(a, b)", "lt(a, b)"), call="max", commutative=True),
+       d=("ge(a, b)", "lt(a, b)"), call="max", commutative=True,
+       branch=lambda a, b: n.indicator(a >= b)),
     Op("min", 2, n.minimum, lambda o, a, b: (n.indicator(a <= b), n.indicator(a > b)),
-       d=("le(a, b)", "gt(a, b)"), call="min", commutative=True),
+       d=("le(a, b)", "gt(a, b)"), call="min", commutative=True,
+       branch=lambda a, b: n.indicator(a <= b)),
     # array functions: their local derivative is a Jacobian, so they give a vjp
     Op("sum", 1, n.total, vjp=n.total_vjp, d=("ones(a) * up",), shape=shapes.reduce,
+       jvp=lambda t, o, a: n.total(t[0]),
        call="sum", sample_shapes=(((3,),), ((2, 3),), ((),))),
     Op("mean", 1, n.mean, vjp=n.mean_vjp, d=("ones(a) * up / size(a)",), shape=shapes.reduce,
+       jvp=lambda t, o, a: n.mean(t[0]),
        call="mean", sample_shapes=(((3,),), ((2, 3),), ((),))),
     Op("dot", 2, n.dot, vjp=n.matmul_vjp, d=("up * b", "up * a"), shape=shapes.dot,
+       jvp=lambda t, o, a, b: n.dot(t[0], b) + n.dot(a, t[1]),
        call="dot", array_only=True, sample_shapes=(((3,), (3,)),)),
     Op("transpose", 1, n.transpose, vjp=n.transpose_vjp, d=("transpose(up)",),
+       jvp=lambda t, o, a: n.transpose(t[0]),
        shape=shapes.transposed, call="transpose", sample_shapes=(((2, 3),), ((3,),))),
     # `q = x`: an alias gets an identity gate of its own, so every name has its own wire
     Op("alias", 1, lambda a: a, lambda o, a: (1.0,), d=("1",), gate="=", user=False),
