@@ -204,11 +204,14 @@ def cpu_times(pids):
 def measured_drive(server, *args, **kwargs):
     """drive(), plus the CPU the workers, their `dot`s and this process used meanwhile."""
     workers = server.workers()
+    nginx = [server.nginx()] + serve.children(server.nginx()) if server.nginx() else []
     own0, kids0 = cpu_times(workers)
+    front0 = cpu_times(nginx)[0]
     client0 = time.process_time()
     tally, elapsed = drive(server.port, *args, **kwargs)
     own1, kids1 = cpu_times(workers)
-    cpu = {"workers": own1 - own0, "dots": kids1 - kids0, "client": time.process_time() - client0}
+    cpu = {"workers": own1 - own0, "dots": kids1 - kids0, "front": cpu_times(nginx)[0] - front0,
+           "client": time.process_time() - client0}
     return tally, elapsed, cpu
 
 
@@ -231,7 +234,8 @@ def report(title, tally, elapsed, cpu=None):
           f"latencies below are of all {n})")
     if cpu:
         print(f"CPU seconds: gunicorn workers (Python) {cpu['workers']:.1f}, their `dot`s "
-              f"{cpu['dots']:.1f}, this load generator {cpu['client']:.1f} (of "
+              f"{cpu['dots']:.1f}, nginx {cpu['front']:.1f}, this load generator "
+              f"{cpu['client']:.1f} (of "
               f"{2 * (elapsed + tally.tail):.0f} on 2 cores)")
     print("| kind | requests | req/s | p50 ms | p95 ms | p99 ms | statuses |")
     print("|---|---:|---:|---:|---:|---:|---|")
@@ -341,16 +345,16 @@ def main(argv=None):
               f"{results['uncached']['drawn_per_s']:.1f} / {rate:.1f} = {ratio:.2f} "
               f"(goal >= 0.80: {'met' if ratio >= 0.8 else 'MISSED'})")
         # The same ratio from CPU time, which other load on the machine does not skew:
-        # dot's CPU per graph alone / the server's CPU (Python + dot) per graph drawn.
+        # dot's CPU per graph alone / the server's CPU (nginx + Python + dot) per graph drawn.
         cpu = results["uncached"]["cpu"]
-        per_graph = (cpu["workers"] + cpu["dots"]) / max(1, results["uncached"]["drawn"])
+        drawn = max(1, results["uncached"]["drawn"])
+        per_graph = (cpu["front"] + cpu["workers"] + cpu["dots"]) / drawn
         cpu_ratio = (dot_cpu / graphs) / per_graph
         print(f"CPU: dot alone {dot_cpu / graphs * 1000:.1f} ms per graph; server "
-              f"{per_graph * 1000:.1f} ms per graph drawn (Python "
-              f"{cpu['workers'] / max(1, results['uncached']['drawn']) * 1000:.1f} + its dots "
-              f"{cpu['dots'] / max(1, results['uncached']['drawn']) * 1000:.1f}, bad requests "
-              f"included) -> CPU-bound ratio {cpu_ratio:.2f} "
-              f"(goal >= 0.80: {'met' if cpu_ratio >= 0.8 else 'MISSED'})")
+              f"{per_graph * 1000:.1f} ms per graph drawn (nginx {cpu['front'] / drawn * 1000:.1f}"
+              f" + Python {cpu['workers'] / drawn * 1000:.1f} + its dots "
+              f"{cpu['dots'] / drawn * 1000:.1f}, bad requests included) -> CPU-bound ratio "
+              f"{cpu_ratio:.2f} (goal >= 0.80: {'met' if cpu_ratio >= 0.8 else 'MISSED'})")
         results["ceiling"] = rate
     ok = results["uncached"]["5xx"] == 0 and results["uncached"]["dropped"] == 0 and all(
         r["5xx"] == 0 and r["dropped"] == 0 for k, r in results.items() if k == "cached")

@@ -28,6 +28,7 @@ import argparse
 import contextlib
 import ctypes
 import ipaddress
+import json
 import os
 import pwd
 import shutil
@@ -57,7 +58,8 @@ TIMEOUTS = {"client_header_timeout": 10, "client_body_timeout": 10, "send_timeou
 UPSTREAM_TIMEOUTS = {"proxy_connect_timeout": 5, "proxy_read_timeout": 60,
                      "proxy_send_timeout": 30}
 
-# The JSON errors nginx answers itself, in the app's words (app/errors.py).
+# The errors nginx answers itself, as the API's JSON, in the app's words (app/errors.py)
+# where it has them.
 FRONT_ERRORS = (400, 408, 413, 414, 494, 500, 502, 503, 504)
 
 
@@ -93,9 +95,10 @@ def app_limits() -> dict:
     return {"max_body": app.config["MAX_CONTENT_LENGTH"], "messages": MESSAGES}
 
 
-def json_string(text: str) -> str:
-    """``text`` as a JSON string inside an nginx single-quoted string (the messages are ASCII)."""
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("'", "\\'")
+def error_body(message: str) -> str:
+    """The API's JSON error as an nginx single-quoted string (json.dumps writes ASCII; no ``$``)."""
+    body = json.dumps({"error": {"message": message, "start": None, "end": None}})
+    return "'" + body.replace("\\", "\\\\").replace("'", "\\'") + "\\n'"
 
 
 def listen_address(host: str, port: int) -> str:
@@ -110,11 +113,10 @@ def listen_address(host: str, port: int) -> str:
 def nginx_config(listen: str, upstreams: list[str], run_dir: Path, max_body: int,
                  messages: dict, user: str | None = None) -> str:
     """nginx.conf for a front on ``listen`` before ``upstreams`` (``host:port`` or ``unix:path``)."""
+    words = {**MESSAGES_FALLBACK, **messages}
     errors = "\n".join(
-        f"        error_page {code} @error{code};\n"
-        f"        location @error{code} {{ default_type application/json; return {code} "
-        f"'{{\"error\": {{\"message\": \"{json_string(messages.get(code, MESSAGES_FALLBACK[code]))}\","
-        f" \"start\": null, \"end\": null}}}}\\n'; }}"
+        f"        error_page {code} @error{code};\n        location @error{code} "
+        f"{{ default_type application/json; return {code} {error_body(words[code])}; }}"
         for code in FRONT_ERRORS)
     servers = "\n".join(f"        server {u};" for u in upstreams)
     timeouts = "\n".join(f"    {k} {v}s;" for k, v in {**TIMEOUTS, **UPSTREAM_TIMEOUTS}.items())
@@ -137,8 +139,8 @@ http {{
     reset_timedout_connection on;
     # The app's MAX_CONTENT_LENGTH, held in memory: the whole body is read before
     # the request goes on (proxy_request_buffering), chunked or not.
-    client_max_body_size {max_body};
-    client_body_buffer_size {max_body};
+    client_max_body_size {max_body or 0};
+    client_body_buffer_size {max_body or "1m"};
     upstream app {{
 {servers}
     }}
