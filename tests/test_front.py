@@ -271,3 +271,11 @@ def test_two_servers_do_not_share_a_gunicorn_control_socket(tmp_path):
             serve.launch(front=True, workers=1, env=env) as two:
         assert call(one.port, SMALL)[0] == 200 and call(two.port, SMALL)[0] == 200
         assert not (tmp_path / "gunicorn.ctl").exists()
+
+
+@pytest.mark.parametrize("target", ["10.0.0.1:80", "192.168.1.1:5000", "8.8.8.8:53",
+                                    "example.com:80", "127.0.0.2:5000", "[::1]:5000"])
+def test_the_abuse_script_attacks_only_this_machine(target):
+    with pytest.raises(ValueError):
+        abuse.loopback_port(target)
+    assert abuse.loopback_port("127.0.0.1:5000") == abuse.loopback_port("localhost:5000") == 5000
