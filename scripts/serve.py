@@ -175,12 +175,9 @@ http {{
 
 # Words for statuses the app never answers itself (so app/errors.py has none).
 MESSAGES_FALLBACK = {
-    400: "The request could not be read.",
     408: "The request took too long to arrive.",
-    413: "The request body is too large.",
     414: "The request address is too long.",
     494: "The request headers are too large.",
-    500: "Something went wrong on the server.",
     502: "The server is not answering; try again in a moment.",
     503: "The server is busy; try again in a moment.",
     504: "The server took too long to answer; try again in a moment.",
@@ -239,10 +236,12 @@ def wait_until(condition, timeout: float, procs=(), interval: float = 0.05) -> b
     return False
 
 
-def answers(host: str, port: int) -> bool:
-    """Whether GET / on host:port answers 200."""
+def answers(host: str, port: int, page: bool = True) -> bool:
+    """Whether GET / on host:port answers 200 (``page`` False: whether it takes connections)."""
     try:
         with socket.create_connection((host, port), timeout=5) as conn:
+            if not page:
+                return True
             conn.sendall(b"GET / HTTP/1.0\r\nHost: localhost\r\n\r\n")
             return conn.recv(12)[8:12] == b" 200"  # HTTP/1.x 200
     except OSError:
@@ -264,11 +263,12 @@ def serve(host: str, port: int, workers: int, upstreams: list[str]) -> int:
     run_dir.chmod(0o755)  # nginx's workers (www-data when started as root) reach the socket
     procs: list[subprocess.Popen] = []
     try:
-        if not upstreams:
+        local = not upstreams
+        if local:
             sock = run_dir / "app.sock"
             procs.append(start(gunicorn_command(f"unix:{sock}", workers)))
             # gunicorn listens before it forks its workers: from then on requests queue.
-            if not wait_until(sock.exists, 30, procs):
+            if not wait_until(lambda: stopping.is_set() or sock.exists(), 30, procs):
                 print("error: gunicorn did not start", file=sys.stderr)
                 return 1
             upstreams = [f"unix:{sock}"]
@@ -277,12 +277,14 @@ def serve(host: str, port: int, workers: int, upstreams: list[str]) -> int:
                                      limits["max_body"], limits["messages"], worker_user()))
         procs.append(start([nginx, "-e", "stderr", "-p", str(run_dir), "-c", str(conf)]))
         probe = "127.0.0.1" if host in ("0.0.0.0", "") else "::1" if host == "::" else host
-        if not wait_until(lambda: answers(probe, port), 60, procs):
+        # Ready when the page answers; a front for other machines, when nginx listens
+        # (they may come up later).
+        if not wait_until(lambda: stopping.is_set() or answers(probe, port, local), 60, procs):
             print("error: the server did not start (see the messages above)", file=sys.stderr)
             return 1
         shown = listen_address(host, port)
         print(f"backprop-viz: serving on http://{shown}/ (nginx in front of "
-              f"{f'{workers} gunicorn workers' if len(procs) == 2 else ', '.join(upstreams)});"
+              f"{f'{workers} gunicorn workers' if local else ', '.join(upstreams)});"
               f" Ctrl-C stops", flush=True)
         while not stopping.wait(0.2):
             if any(p.poll() is not None for p in procs):
