@@ -11,6 +11,8 @@ BENCH_STAMP  := $(VENV)/.bench-installed
 HOST         ?= 127.0.0.1
 PORT         ?= 5000
 WORKERS      ?= 2
+# App servers (host:port, space-separated) for `make run` to balance instead of starting its own.
+UPSTREAMS    ?=
 PYTEST_ARGS  ?=
 
 # Re-run the editable install when the metadata changes or a package first appears.
@@ -20,6 +22,7 @@ PKG_INITS    := $(wildcard engine/__init__.py app/__init__.py)
 # Each check appends the Debian package to $missing when its tool is absent.
 CHECK_RUN  = command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
              fc-list 2>/dev/null | grep -q DejaVu || missing="$$missing fonts-dejavu-core";
+CHECK_FRONT = command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || missing="$$missing nginx";
 CHECK_TEST = test -x /usr/bin/chromium || missing="$$missing chromium";
 APT        = DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
 # apt-get update runs once, and only if something is missing; nothing needs root otherwise.
@@ -32,21 +35,24 @@ APT_ENSURE = if [ -n "$$missing" ]; then \
 	  $$sudo env $(APT) install -y --no-install-recommends $$missing; \
 	else echo ">> system packages present"; fi
 
-.PHONY: help deps-system deps-run deps-test venv run dev test bench screenshots clean
+.PHONY: help deps-system deps-run deps-front deps-test venv run app dev test bench screenshots clean
 
 help: ## list targets
 	@echo "backprop-viz make targets:"
 	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | \
 	  awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
-	@echo "variables: HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) PYTEST_ARGS='$(PYTEST_ARGS)'"
+	@echo "variables: HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) UPSTREAMS='$(UPSTREAMS)' PYTEST_ARGS='$(PYTEST_ARGS)'"
 
-deps-system: deps-test ## install all missing apt packages (graphviz, fonts, chromium)
+deps-system: deps-test ## install all missing apt packages (graphviz, fonts, nginx, chromium)
 
 deps-run: ## install missing runtime apt packages (graphviz, fonts-dejavu-core)
 	@missing=""; $(CHECK_RUN) $(APT_ENSURE)
 
-deps-test: ## install missing runtime + test apt packages (adds chromium)
-	@missing=""; $(CHECK_RUN) $(CHECK_TEST) $(APT_ENSURE)
+deps-front: ## install missing runtime apt packages and the front (adds nginx)
+	@missing=""; $(CHECK_RUN) $(CHECK_FRONT) $(APT_ENSURE)
+
+deps-test: ## install missing runtime + test apt packages (adds nginx, chromium)
+	@missing=""; $(CHECK_RUN) $(CHECK_FRONT) $(CHECK_TEST) $(APT_ENSURE)
 
 # --- python virtualenv ---------------------------------------------------------
 # Never runs `playwright install`: the browser tests use /usr/bin/chromium.
@@ -58,8 +64,12 @@ $(STAMP): pyproject.toml $(PKG_INITS)
 venv: $(STAMP) ## create .venv and install the package editable with [test] extras
 
 # --- run ---------------------------------------------------------------------
-run: deps-run $(STAMP) ## serve with gunicorn (HOST, PORT, WORKERS)
-	$(VENV)/bin/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --timeout 30 'app:create_app()'
+# scripts/serve.py starts nginx on HOST:PORT before gunicorn on a Unix socket, and stops both on Ctrl-C.
+run: deps-front $(STAMP) ## serve: nginx in front of gunicorn (HOST, PORT, WORKERS; UPSTREAMS="h:p h:p" balances those instead)
+	$(VPY) scripts/serve.py --host $(HOST) --port $(PORT) --workers $(WORKERS) $(foreach u,$(UPSTREAMS),--upstream $(u))
+
+app: deps-run $(STAMP) ## gunicorn alone on HOST:PORT, an app server for a front elsewhere (HOST, PORT, WORKERS)
+	$(VPY) scripts/serve.py --app-only --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 dev: deps-run $(STAMP) ## Flask debug server (HOST, PORT)
 	$(VENV)/bin/flask --app app:create_app run --debug --host $(HOST) --port $(PORT)

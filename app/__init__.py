@@ -6,6 +6,7 @@ page shows comes from that one answer.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent  # the top of the checkout, when running from one
@@ -54,6 +55,18 @@ SECURITY_HEADERS = {
 }
 
 
+def relative_redirect(response):
+    """Make ``Location`` a path: the app only redirects within itself (``//api//graph`` to
+    ``/api/graph``), and Werkzeug writes the Host header, which the client chose, into it."""
+    location = response.headers.get("Location")
+    if location:
+        parts = urlsplit(location)
+        # One leading slash: "//host/..." would be read as another site.
+        path = "/" + parts.path.lstrip("/")
+        response.headers["Location"] = urlunsplit(("", "", path, parts.query, parts.fragment))
+    return response
+
+
 def create_app(config=None):
     """Build the app: defaults, then ``BACKPROP_*`` environment variables, then ``config``."""
     # Imported here, not at the top: `backprop-viz eval` (app.cli) then starts
@@ -86,6 +99,6 @@ def create_app(config=None):
     def add_security_headers(response):
         for header, value in SECURITY_HEADERS.items():
             response.headers.setdefault(header, value)
-        return response
+        return relative_redirect(response)
 
     return app

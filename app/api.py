@@ -9,6 +9,7 @@ from collections import OrderedDict
 from contextlib import contextmanager
 
 from flask import Blueprint, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 import engine
 from engine import render
@@ -33,7 +34,7 @@ class BadRequest(Exception):
 # Errors raised inside the API's views answer JSON; routing errors (no such
 # endpoint, wrong method) and unexpected exceptions are caught app-wide by
 # app.errors, which also answers JSON for every /api/ path.
-for _status in (400, 404, 405, 413, 500):
+for _status in (400, 404, 405, 413, 415, 500):
     bp.register_error_handler(_status, json_http_error)
 
 
@@ -372,7 +373,7 @@ def response_cache(app):
 
 def read_json_body():
     """The body as a JSON object; NaN and Infinity literals are refused (they are not JSON)."""
-    raw = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH this raises a 413
+    raw = read_body()
     try:
         body = json.loads(raw, parse_constant=_refuse_constant)
     except (ValueError, RecursionError) as error:
@@ -380,6 +381,37 @@ def read_json_body():
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object.")
     return body
+
+
+JSON_ONLY_MESSAGE = "The request body must be JSON, sent with Content-Type: application/json."
+
+
+def read_body():
+    """The request body, after checking it is JSON and not over MAX_CONTENT_LENGTH (415, 413).
+
+    Only ``application/json`` (a charset parameter is fine) is accepted: a web page
+    on another site can post ``text/plain`` from its visitors' browsers without
+    asking first, but not JSON, which needs a CORS preflight that this API refuses.
+    A body without a Content-Length (chunked) is read up to one byte past the
+    limit: Werkzeug would stop at the limit and hand back the cut, which may
+    parse as JSON.
+    """
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType(JSON_ONLY_MESSAGE)
+    limit = request.max_content_length
+    if (limit is None or request.content_length is not None
+            or not request.environ.get("wsgi.input_terminated")):
+        return request.get_data(cache=False)  # a Content-Length over the limit raises 413
+    stream, chunks, size = request.environ["wsgi.input"], [], 0
+    while size <= limit:
+        chunk = stream.read(limit + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        raise RequestEntityTooLarge()
+    return b"".join(chunks)
 
 
 def _refuse_constant(name):

@@ -200,9 +200,9 @@ def main(argv=None):
     targets = [TestClientTarget(config)]
     server_cm = None
     if not args.no_server:
-        import loadtest
-        server_cm = loadtest.gunicorn_server(
-            env={"BACKPROP_SPARE_DOT": "false"} if args.no_spare else None)
+        import serve
+        server_cm = serve.launch(front=False,
+                                 env={"BACKPROP_SPARE_DOT": "false"} if args.no_spare else None)
         server = server_cm.__enter__()
         targets.append(ServerTarget(server.port))
     try:

@@ -4,8 +4,8 @@
     .venv/bin/python scripts/loadtest.py                      # 64 connections, 20 s (+ cached, ceiling)
     .venv/bin/python scripts/loadtest.py --connections 16 --duration 10 --cached-duration 0
 
-1. Starts ``gunicorn --workers 2 --threads 4 --timeout 30 'app:create_app()'`` (the
-   Makefile's ``run`` recipe) on 127.0.0.1 at a free port.
+1. Starts `make run`'s setup (scripts/serve.py: nginx in front of gunicorn, 2
+   workers x 4 threads) on 127.0.0.1 at a free port; ``--no-front``: gunicorn alone.
 2. Uncached phase: ``--connections`` client threads, each sending requests one after
    another (one HTTP/1.1 connection per request, ``http.client``) for ``--duration``
    seconds.  The mix: the circuit and the neuron, sums of products of ~60, ~200
@@ -27,110 +27,25 @@ from __future__ import annotations
 
 import argparse
 import collections
-import contextlib
 import http.client
 import json
 import os
 import random
-import re
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = ROOT / ".venv" / "bin"
 
-# The Makefile's `run` recipe (tests/test_faults.py checks they agree).
-GUNICORN_ARGS = ["--workers", "2", "--threads", "4", "--timeout", "30"]
-APP = "app:create_app()"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import serve  # noqa: E402  (scripts/serve.py: make run's launcher)
 
 
 # --- the server -------------------------------------------------------------------------
-
-class Server:
-    """A running gunicorn: ``port``, ``pid`` (the master), ``log`` (its stderr file)."""
-
-    def __init__(self, proc, port, log):
-        self.proc, self.pid, self.port, self.log = proc, proc.pid, port, log
-
-    def workers(self) -> list[int]:
-        return children(self.pid)
-
-    def log_text(self) -> str:
-        return Path(self.log).read_text(errors="replace")
-
-
-def children(pid: int) -> list[int]:
-    """The live child processes of ``pid`` (read from /proc)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        # pid (comm) state ppid ...; comm may hold spaces and parentheses
-        fields = stat[stat.rindex(")") + 2:].split()
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(entry))
-    return sorted(found)
-
-
-def control_socket_args() -> list[str]:
-    """``--no-control-socket`` where gunicorn has one (25+), so two servers never share it."""
-    try:
-        from gunicorn.config import KNOWN_SETTINGS
-    except ImportError:  # pragma: no cover
-        return []
-    return ["--no-control-socket"] if any(s.name == "control_socket_disable"
-                                          for s in KNOWN_SETTINGS) else []
-
-
-@contextlib.contextmanager
-def gunicorn_server(workers: int = 2, env: dict | None = None, boot_timeout: float = 20.0):
-    """Start gunicorn like `make run` on 127.0.0.1 at a free port; stop it on exit."""
-    args = list(GUNICORN_ARGS)
-    args[1] = str(workers)
-    log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
-    cmd = [str(VENV_BIN / "gunicorn"), *args, "--bind", "127.0.0.1:0",
-           *control_socket_args(), APP]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
-                            env={**os.environ, **(env or {})}, start_new_session=True)
-    try:
-        deadline = time.monotonic() + boot_timeout
-        port = None
-        while time.monotonic() < deadline:
-            text = Path(log.name).read_text(errors="replace")
-            if port is None and (m := re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", text)):
-                port = int(m.group(1))
-            if proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {proc.returncode}:\n{text}")
-            if port is not None and text.count("Booting worker") >= workers:
-                with contextlib.suppress(OSError):
-                    if request(port, "GET", "/", timeout=5)[0] == 200:
-                        break
-            time.sleep(0.05)
-        else:
-            raise RuntimeError("gunicorn did not start in time:\n"
-                               + Path(log.name).read_text(errors="replace"))
-        yield Server(proc, port, log.name)
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)  # the group we started: gunicorn + workers
-                proc.wait(timeout=5)
-        log.close()
-
 
 def request(port, method, path, body=None, content_type="application/json", timeout=60.0):
     """One request on a fresh connection: (status, body bytes)."""
@@ -289,11 +204,14 @@ def cpu_times(pids):
 def measured_drive(server, *args, **kwargs):
     """drive(), plus the CPU the workers, their `dot`s and this process used meanwhile."""
     workers = server.workers()
+    nginx = [server.nginx()] + serve.children(server.nginx()) if server.nginx() else []
     own0, kids0 = cpu_times(workers)
+    front0 = cpu_times(nginx)[0]
     client0 = time.process_time()
     tally, elapsed = drive(server.port, *args, **kwargs)
     own1, kids1 = cpu_times(workers)
-    cpu = {"workers": own1 - own0, "dots": kids1 - kids0, "client": time.process_time() - client0}
+    cpu = {"workers": own1 - own0, "dots": kids1 - kids0, "front": cpu_times(nginx)[0] - front0,
+           "client": time.process_time() - client0}
     return tally, elapsed, cpu
 
 
@@ -316,7 +234,8 @@ def report(title, tally, elapsed, cpu=None):
           f"latencies below are of all {n})")
     if cpu:
         print(f"CPU seconds: gunicorn workers (Python) {cpu['workers']:.1f}, their `dot`s "
-              f"{cpu['dots']:.1f}, this load generator {cpu['client']:.1f} (of "
+              f"{cpu['dots']:.1f}, nginx {cpu['front']:.1f}, this load generator "
+              f"{cpu['client']:.1f} (of "
               f"{2 * (elapsed + tally.tail):.0f} on 2 cores)")
     print("| kind | requests | req/s | p50 ms | p95 ms | p99 ms | statuses |")
     print("|---|---:|---:|---:|---:|---:|---|")
@@ -389,6 +308,7 @@ def main(argv=None):
     parser.add_argument("--ceiling-duration", type=float, default=8.0)
     parser.add_argument("--dot-workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-front", action="store_true", help="gunicorn alone, no nginx")
     args = parser.parse_args(argv)
     for name in ("duration", "cached_duration", "ceiling_duration"):
         if not 0 <= getattr(args, name) <= 600:
@@ -399,8 +319,9 @@ def main(argv=None):
 
     print(f"mix (weights): {WEIGHTS}")
     results = {}
-    with gunicorn_server() as server:
-        print(f"gunicorn {' '.join(GUNICORN_ARGS)} on 127.0.0.1:{server.port}, "
+    with serve.launch(front=not args.no_front) as server:
+        print(f"{'gunicorn' if args.no_front else 'nginx + gunicorn'} --workers 2 "
+              f"{' '.join(serve.GUNICORN_ARGS)} on 127.0.0.1:{server.port}, "
               f"workers {server.workers()}")
         tally, elapsed, cpu = measured_drive(server, args.connections, args.duration,
                                              cached=False, seed=args.seed)
@@ -424,16 +345,16 @@ def main(argv=None):
               f"{results['uncached']['drawn_per_s']:.1f} / {rate:.1f} = {ratio:.2f} "
               f"(goal >= 0.80: {'met' if ratio >= 0.8 else 'MISSED'})")
         # The same ratio from CPU time, which other load on the machine does not skew:
-        # dot's CPU per graph alone / the server's CPU (Python + dot) per graph drawn.
+        # dot's CPU per graph alone / the server's CPU (nginx + Python + dot) per graph drawn.
         cpu = results["uncached"]["cpu"]
-        per_graph = (cpu["workers"] + cpu["dots"]) / max(1, results["uncached"]["drawn"])
+        drawn = max(1, results["uncached"]["drawn"])
+        per_graph = (cpu["front"] + cpu["workers"] + cpu["dots"]) / drawn
         cpu_ratio = (dot_cpu / graphs) / per_graph
         print(f"CPU: dot alone {dot_cpu / graphs * 1000:.1f} ms per graph; server "
-              f"{per_graph * 1000:.1f} ms per graph drawn (Python "
-              f"{cpu['workers'] / max(1, results['uncached']['drawn']) * 1000:.1f} + its dots "
-              f"{cpu['dots'] / max(1, results['uncached']['drawn']) * 1000:.1f}, bad requests "
-              f"included) -> CPU-bound ratio {cpu_ratio:.2f} "
-              f"(goal >= 0.80: {'met' if cpu_ratio >= 0.8 else 'MISSED'})")
+              f"{per_graph * 1000:.1f} ms per graph drawn (nginx {cpu['front'] / drawn * 1000:.1f}"
+              f" + Python {cpu['workers'] / drawn * 1000:.1f} + its dots "
+              f"{cpu['dots'] / drawn * 1000:.1f}, bad requests included) -> CPU-bound ratio "
+              f"{cpu_ratio:.2f} (goal >= 0.80: {'met' if cpu_ratio >= 0.8 else 'MISSED'})")
         results["ceiling"] = rate
     ok = results["uncached"]["5xx"] == 0 and results["uncached"]["dropped"] == 0 and all(
         r["5xx"] == 0 and r["dropped"] == 0 for k, r in results.items() if k == "cached")

@@ -41,6 +41,7 @@ def load_script(name):
 
 
 loadtest = load_script("loadtest")
+serve = load_script("serve")
 
 
 @pytest.fixture(autouse=True)
@@ -316,15 +317,6 @@ def test_bad_cache_sizes_are_refused(bad):
 
 # --- a real gunicorn: a worker killed mid-request -----------------------------------------------
 
-def test_loadtest_starts_gunicorn_as_make_run_does():
-    makefile = (ROOT / "Makefile").read_text()
-    recipe = re.search(r"^run:.*\n\t(.*gunicorn.*)$", makefile, re.M).group(1)
-    assert "--workers $(WORKERS)" in recipe and "'app:create_app()'" in recipe
-    assert re.search(r"^WORKERS\s*\?=\s*2$", makefile, re.M)
-    for flag, value in zip(loadtest.GUNICORN_ARGS[2::2], loadtest.GUNICORN_ARGS[3::2]):
-        assert f"{flag} {value}" in recipe
-
-
 def api_call(port, body, timeout=15):
     """(status, data) or ("dropped", exception name)."""
     try:
@@ -358,12 +350,12 @@ def test_killing_a_worker_mid_request_leaves_the_other_answering(tmp_path):
     def busy_worker(server):
         """A worker with a render running (so with a request in flight), and that render."""
         for worker in server.workers():
-            renders = loadtest.children(worker)
+            renders = serve.children(worker)
             if renders:
                 return worker, renders[0]
         return None
 
-    with loadtest.gunicorn_server(env=env) as server:
+    with serve.launch(front=False, env=env) as server:
         workers = wait_for(lambda: len(server.workers()) == 2 and server.workers(), 10)
         assert workers and len(workers) == 2, server.log_text()
 

@@ -17,3 +17,11 @@ def test_numpy_graphviz_and_chromium_available():
 
     assert os.path.exists("/usr/bin/chromium"), "chromium missing (run `make deps-test`)"
     assert os.access("/usr/bin/chromium", os.X_OK)
+
+
+def test_nginx_available():
+    """`make run` puts nginx in front of gunicorn (scripts/serve.py); `make test` installs it."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    assert os.access(nginx, os.X_OK), "nginx missing (run `make deps-front`)"
+    out = subprocess.run([nginx, "-v"], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0 and "nginx/" in out.stderr
