@@ -35,14 +35,11 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
-
-import engine  # noqa: E402
-from app import create_app  # noqa: E402
-from engine import render  # noqa: E402
+import engine
+from app import create_app
+from app.liveserver import gunicorn_server
+from engine import render
 
 
 def sum_of_products(terms: int) -> str:
@@ -200,8 +197,7 @@ def main(argv=None):
     targets = [TestClientTarget(config)]
     server_cm = None
     if not args.no_server:
-        import loadtest
-        server_cm = loadtest.gunicorn_server(
+        server_cm = gunicorn_server(
             env={"BACKPROP_SPARE_DOT": "false"} if args.no_spare else None)
         server = server_cm.__enter__()
         targets.append(ServerTarget(server.port))

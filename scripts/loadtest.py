@@ -27,122 +27,20 @@ from __future__ import annotations
 
 import argparse
 import collections
-import contextlib
 import http.client
 import json
 import os
 import random
-import re
-import signal
-import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = ROOT / ".venv" / "bin"
-
-# The Makefile's `run` recipe (tests/test_faults.py checks they agree).
-GUNICORN_ARGS = ["--workers", "2", "--threads", "4", "--timeout", "30"]
-APP = "app:create_app()"
-
-
-# --- the server -------------------------------------------------------------------------
-
-class Server:
-    """A running gunicorn: ``port``, ``pid`` (the master), ``log`` (its stderr file)."""
-
-    def __init__(self, proc, port, log):
-        self.proc, self.pid, self.port, self.log = proc, proc.pid, port, log
-
-    def workers(self) -> list[int]:
-        return children(self.pid)
-
-    def log_text(self) -> str:
-        return Path(self.log).read_text(errors="replace")
-
-
-def children(pid: int) -> list[int]:
-    """The live child processes of ``pid`` (read from /proc)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        # pid (comm) state ppid ...; comm may hold spaces and parentheses
-        fields = stat[stat.rindex(")") + 2:].split()
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(entry))
-    return sorted(found)
-
-
-def control_socket_args() -> list[str]:
-    """``--no-control-socket`` where gunicorn has one (25+), so two servers never share it."""
-    try:
-        from gunicorn.config import KNOWN_SETTINGS
-    except ImportError:  # pragma: no cover
-        return []
-    return ["--no-control-socket"] if any(s.name == "control_socket_disable"
-                                          for s in KNOWN_SETTINGS) else []
-
-
-@contextlib.contextmanager
-def gunicorn_server(workers: int = 2, env: dict | None = None, boot_timeout: float = 20.0):
-    """Start gunicorn like `make run` on 127.0.0.1 at a free port; stop it on exit."""
-    args = list(GUNICORN_ARGS)
-    args[1] = str(workers)
-    log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
-    cmd = [str(VENV_BIN / "gunicorn"), *args, "--bind", "127.0.0.1:0",
-           *control_socket_args(), APP]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
-                            env={**os.environ, **(env or {})}, start_new_session=True)
-    try:
-        deadline = time.monotonic() + boot_timeout
-        port = None
-        while time.monotonic() < deadline:
-            text = Path(log.name).read_text(errors="replace")
-            if port is None and (m := re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", text)):
-                port = int(m.group(1))
-            if proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {proc.returncode}:\n{text}")
-            if port is not None and text.count("Booting worker") >= workers:
-                with contextlib.suppress(OSError):
-                    if request(port, "GET", "/", timeout=5)[0] == 200:
-                        break
-            time.sleep(0.05)
-        else:
-            raise RuntimeError("gunicorn did not start in time:\n"
-                               + Path(log.name).read_text(errors="replace"))
-        yield Server(proc, port, log.name)
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)  # the group we started: gunicorn + workers
-                proc.wait(timeout=5)
-        log.close()
-
-
-def request(port, method, path, body=None, content_type="application/json", timeout=60.0):
-    """One request on a fresh connection: (status, body bytes)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        headers = {"Content-Type": content_type} if body is not None else {}
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
+import engine
+from app.liveserver import GUNICORN_ARGS, gunicorn_server, request
+from engine import render
 
 # --- the request mix ------------------------------------------------------------------
 
@@ -193,7 +91,6 @@ INPUTS: dict[str, list[str]] = {}
 
 
 def engine_input_names(program):
-    import engine
     return engine.input_names(program)
 
 
@@ -344,8 +241,6 @@ def dot_ceiling(duration, workers, seed=1):
     runs in the window; `dot` has no cache, so reusing a source costs it as much
     as a new one.
     """
-    import engine
-    from engine import render
     rng = random.Random(seed)
     good = {k: w for k, w in WEIGHTS.items() if k in GOOD}
     kinds, weights = list(good), list(good.values())
@@ -395,7 +290,6 @@ def main(argv=None):
             parser.error(f"--{name.replace('_', '-')} must be between 0 and 600 seconds")
     if not 1 <= args.connections <= 512:
         parser.error("--connections must be between 1 and 512")
-    sys.path.insert(0, str(ROOT))
 
     print(f"mix (weights): {WEIGHTS}")
     results = {}

@@ -21,7 +21,7 @@ import engine
 from engine import render
 from engine.errors import EngineError
 from engine.render import RenderError, format_number, format_value
-from fakedot import fake_dot, record_dot_runs
+from tests.support.fakedot import fake_dot, record_dot_runs
 
 SVG = "{http://www.w3.org/2000/svg}"
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 import engine
 from engine import EngineError
-from invariants import as_float, assert_sum_matches, check_invariants, live_nodes  # noqa: E402
+from tests.support.invariants import as_float, assert_sum_matches, check_invariants, live_nodes
 
 SETTINGS = settings(max_examples=200, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -15,7 +15,7 @@ import pytest
 
 import engine
 from engine import EngineError, LimitError, Limits, ShapeError
-from invariants import as_float, assert_sum_matches, check_invariants, live_nodes  # noqa: E402
+from tests.support.invariants import as_float, assert_sum_matches, check_invariants, live_nodes
 
 EXACT = dict(rel=1e-12, abs=1e-15)
 

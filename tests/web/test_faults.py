@@ -6,7 +6,7 @@ answers 503 JSON with Retry-After; a real gunicorn with two workers keeps
 answering while one is SIGKILLed mid-request, and respawns it; the page says
 what happened in each case.
 
-(tests/test_app_api.py already covers a missing `dot` and a render timeout of
+(tests/web/test_app_api.py already covers a missing `dot` and a render timeout of
 1e-9 s; these extend them.)
 """
 
@@ -14,33 +14,19 @@ from __future__ import annotations
 
 import collections
 import http.client
-import importlib.util
 import json
 import os
 import re
 import signal
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
-from app import api, create_app
+from app import ROOT, api, create_app, liveserver
+from app.liveserver import CHROMIUM, CHROMIUM_ARGS, live_server
 from engine import render
-from fakedot import fake_dot, record_dot_runs
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def load_script(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-loadtest = load_script("loadtest")
+from tests.support.fakedot import fake_dot, record_dot_runs
 
 
 @pytest.fixture(autouse=True)
@@ -321,15 +307,15 @@ def test_loadtest_starts_gunicorn_as_make_run_does():
     recipe = re.search(r"^run:.*\n\t(.*gunicorn.*)$", makefile, re.M).group(1)
     assert "--workers $(WORKERS)" in recipe and "'app:create_app()'" in recipe
     assert re.search(r"^WORKERS\s*\?=\s*2$", makefile, re.M)
-    for flag, value in zip(loadtest.GUNICORN_ARGS[2::2], loadtest.GUNICORN_ARGS[3::2]):
+    for flag, value in zip(liveserver.GUNICORN_ARGS[2::2], liveserver.GUNICORN_ARGS[3::2]):
         assert f"{flag} {value}" in recipe
 
 
 def api_call(port, body, timeout=15):
     """(status, data) or ("dropped", exception name)."""
     try:
-        status, raw = loadtest.request(port, "POST", "/api/graph", json.dumps(body).encode(),
-                                       timeout=timeout)
+        status, raw = liveserver.request(port, "POST", "/api/graph", json.dumps(body).encode(),
+                                         timeout=timeout)
     except (OSError, http.client.HTTPException) as exc:
         return "dropped", type(exc).__name__
     return status, json.loads(raw)
@@ -358,12 +344,12 @@ def test_killing_a_worker_mid_request_leaves_the_other_answering(tmp_path):
     def busy_worker(server):
         """A worker with a render running (so with a request in flight), and that render."""
         for worker in server.workers():
-            renders = loadtest.children(worker)
+            renders = liveserver.children(worker)
             if renders:
                 return worker, renders[0]
         return None
 
-    with loadtest.gunicorn_server(env=env) as server:
+    with liveserver.gunicorn_server(env=env) as server:
         workers = wait_for(lambda: len(server.workers()) == 2 and server.workers(), 10)
         assert workers and len(workers) == 2, server.log_text()
 
@@ -423,16 +409,11 @@ def test_killing_a_worker_mid_request_leaves_the_other_answering(tmp_path):
 
 # --- the page says what happened -------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
 class BrowserThread:
     """Chromium driven from a thread of its own.
 
     Playwright's sync API refuses to start while another instance runs on the
-    same thread, and tests/browser keeps one open on the main thread for the
+    same thread, and tests/page keeps one open on the main thread for the
     whole session; so these tests hand their page work to this thread.
     """
 
@@ -485,9 +466,6 @@ class BrowserThread:
 
 @pytest.fixture(scope="module")
 def in_browser():
-    sys.path.insert(0, str(ROOT / "tests" / "browser"))
-    from liveserver import live_server
-
     import logging
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     with live_server() as url:

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from pagehelpers import (CIRCUIT, CIRCUIT_VALUES, has_class, open_view, share_hash,
-                         svg_text, wait_ready, wait_status)
+from tests.support.pagehelpers import (CIRCUIT, CIRCUIT_VALUES, has_class, open_view,
+                                       share_hash, svg_text, wait_ready, wait_status)
 
 pytestmark = pytest.mark.browser
 
