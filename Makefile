@@ -32,7 +32,7 @@ APT_ENSURE = if [ -n "$$missing" ]; then \
 	  $$sudo env $(APT) install -y --no-install-recommends $$missing; \
 	else echo ">> system packages present"; fi
 
-.PHONY: help deps-system deps-run deps-test venv run dev test bench screenshots clean
+.PHONY: help deps-system deps-run deps-test venv run dev test check bench screenshots clean
 
 help: ## list targets
 	@echo "backprop-viz make targets:"
@@ -66,6 +66,9 @@ dev: deps-run $(STAMP) ## Flask debug server (HOST, PORT)
 
 test: deps-test $(STAMP) ## run the test suite (PYTEST_ARGS='-k foo -m "not browser"')
 	$(VPY) -m pytest -q $(PYTEST_ARGS)
+
+check: deps-test $(STAMP) ## the inner loop: all tests but the slow and browser ones (< 30 s)
+	$(VPY) -m pytest -q -m "not slow and not browser" $(PYTEST_ARGS)
 
 $(BENCH_STAMP): $(STAMP)
 	$(VPY) -m pip install -e '.[test,bench]'

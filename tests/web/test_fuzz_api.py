@@ -112,6 +112,7 @@ def roomy():
                        "MAX_DEPTH": 10 ** 6, "RENDER_TIMEOUT": 0.5}).test_client()
 
 
+@pytest.mark.slow
 def test_100k_nested_parentheses(client, roomy):
     text = "(" * 100_000 + "x" + ")" * 100_000
     status, body = api(client, text)
@@ -121,6 +122,7 @@ def test_100k_nested_parentheses(client, roomy):
     assert status == 200 and body["output"]["value"] == 1.5 and body["gradients"]["x"] == 1
 
 
+@pytest.mark.slow
 def test_100k_nested_parentheses_over_the_depth_limit():
     client = create_app({"TESTING": True, "MAX_EXPRESSION_LENGTH": 10 ** 6,
                          "MAX_DEPTH": 1000}).test_client()
@@ -128,6 +130,7 @@ def test_100k_nested_parentheses_over_the_depth_limit():
     assert status == 413 and "nest" in body["error"]["message"] + "depth"
 
 
+@pytest.mark.slow
 def test_power_tower_a_thousand_deep(client):
     # 2**2**...**2 with 1000 operators is 2001 nodes: over the 2000-node limit.
     status, body = api(client, "2**" * 1000 + "2")
