@@ -29,7 +29,12 @@ settings.register_profile("backprop", deadline=None, print_blob=True,
 settings.load_profile("backprop")
 
 
-def rerun_hint(value: int) -> str:
+def rerun_hint(config) -> str:
+    """How to run the same random inputs again."""
+    forced = config.getoption("hypothesis_seed", None)
+    if forced is not None:  # hypothesis' own option wins over ours
+        return f"hypothesis seed: {forced} (from --hypothesis-seed)"
+    value = config.stash[SEED_KEY]
     return f"fuzz seed: {value} (rerun with {SEED_VARIABLE}={value})"
 
 
@@ -46,7 +51,7 @@ def pytest_configure(config):
 
 
 def pytest_report_header(config):
-    return rerun_hint(config.stash[SEED_KEY])
+    return rerun_hint(config)
 
 
 def uses_the_seed(item) -> bool:
@@ -62,7 +67,8 @@ def pytest_collection_modifyitems(config, items):
     value = config.stash[SEED_KEY]
     for item in items:
         test = getattr(item, "obj", None)
-        if is_hypothesis_test(test) and getattr(test, "_hypothesis_internal_use_seed", None) is None:
+        own_seed = getattr(test, "_hypothesis_internal_use_seed", None)  # what @seed sets
+        if is_hypothesis_test(test) and own_seed is None:
             seed(value)(test)
 
 
@@ -78,11 +84,11 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     if report.failed and uses_the_seed(item):
-        report.sections.append(("fuzz seed", rerun_hint(item.config.stash[SEED_KEY])))
+        report.sections.append(("fuzz seed", rerun_hint(item.config)))
 
 
 def pytest_terminal_summary(terminalreporter, config):
     line = tally_line()
     if line:
         terminalreporter.write_line(line)
-    terminalreporter.write_line(rerun_hint(config.stash[SEED_KEY]))
+    terminalreporter.write_line(rerun_hint(config))

@@ -1,4 +1,4 @@
-"""Hostile input to the API, tried systematically: nothing but a result (200) or a clear 4xx JSON error.
+"""Hostile input to the API, tried systematically: only a result (200) or a clear 4xx JSON error.
 
 * Hypothesis sends grammar-aware random programs (with random values and options),
   random text, random bytes and random JSON shapes through ``POST /api/graph`` (Flask
