@@ -35,7 +35,7 @@ APT_ENSURE = if [ -n "$$missing" ]; then \
 	  $$sudo env $(APT) install -y --no-install-recommends $$missing; \
 	else echo ">> system packages present"; fi
 
-.PHONY: help deps-system deps-run deps-front deps-test venv run app dev test bench screenshots clean
+.PHONY: help deps-system deps-run deps-front deps-test venv run app dev test check bench screenshots clean
 
 help: ## list targets
 	@echo "backprop-viz make targets:"
@@ -64,18 +64,21 @@ $(STAMP): pyproject.toml $(PKG_INITS)
 venv: $(STAMP) ## create .venv and install the package editable with [test] extras
 
 # --- run ---------------------------------------------------------------------
-# scripts/serve.py starts nginx on HOST:PORT before gunicorn on a Unix socket, and stops both on Ctrl-C.
+# app/serving.py starts nginx on HOST:PORT before gunicorn on a Unix socket, and stops both on Ctrl-C.
 run: deps-front $(STAMP) ## serve: nginx in front of gunicorn (HOST, PORT, WORKERS; UPSTREAMS="h:p h:p" balances those instead)
-	$(VPY) scripts/serve.py --host $(HOST) --port $(PORT) --workers $(WORKERS) $(foreach u,$(UPSTREAMS),--upstream $(u))
+	$(VPY) -m app.serving --host $(HOST) --port $(PORT) --workers $(WORKERS) $(foreach u,$(UPSTREAMS),--upstream $(u))
 
 app: deps-run $(STAMP) ## gunicorn alone on HOST:PORT, an app server for a front elsewhere (HOST, PORT, WORKERS)
-	$(VPY) scripts/serve.py --app-only --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	$(VPY) -m app.serving --app-only --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 dev: deps-run $(STAMP) ## Flask debug server (HOST, PORT)
 	$(VENV)/bin/flask --app app:create_app run --debug --host $(HOST) --port $(PORT)
 
 test: deps-test $(STAMP) ## run the test suite (PYTEST_ARGS='-k foo -m "not browser"')
 	$(VPY) -m pytest -q $(PYTEST_ARGS)
+
+check: deps-test $(STAMP) ## the inner loop: all tests but the slow and browser ones (< 30 s)
+	$(VPY) -m pytest -q -m "not slow and not browser" $(PYTEST_ARGS)
 
 $(BENCH_STAMP): $(STAMP)
 	$(VPY) -m pip install -e '.[test,bench]'

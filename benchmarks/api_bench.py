@@ -35,14 +35,11 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
-
-import engine  # noqa: E402
-from app import create_app  # noqa: E402
-from engine import render  # noqa: E402
+import engine
+from app import create_app
+from app import serving
+from engine import render
 
 
 def sum_of_products(terms: int) -> str:
@@ -200,9 +197,8 @@ def main(argv=None):
     targets = [TestClientTarget(config)]
     server_cm = None
     if not args.no_server:
-        import serve
-        server_cm = serve.launch(front=False,
-                                 env={"BACKPROP_SPARE_DOT": "false"} if args.no_spare else None)
+        server_cm = serving.launch(front=False,
+                                   env={"BACKPROP_SPARE_DOT": "false"} if args.no_spare else None)
         server = server_cm.__enter__()
         targets.append(ServerTarget(server.port))
     try:

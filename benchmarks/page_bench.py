@@ -35,16 +35,9 @@ import argparse
 import logging
 import statistics
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
+from app.liveserver import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, live_server
 
-from liveserver import live_server  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 NEURON = "f = {k} / (1 + exp(-(w0*x0 + w1*x1 + w2)))"
 NEURON_VALUES = "w0:2,x0:-1,w1:-3,x1:-2,w2:-3"
 
@@ -118,7 +111,7 @@ def main(argv=None):
              "keydown -> next frame (includes waiting for vsync)": []}
     with live_server() as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=url, viewport={"width": 1440, "height": 900})
+        context = browser.new_context(base_url=url, viewport=VIEWPORT)
         context.add_init_script(INIT_SCRIPT)
         page = context.new_page()
         page.set_default_timeout(15_000)

@@ -6,7 +6,7 @@
     .venv/bin/python scripts/abuse.py --only slow-body,half-body --seconds 15
     .venv/bin/python scripts/abuse.py --target 127.0.0.1:5000   # a server already running here
 
-It starts the server itself on a free port of 127.0.0.1 (scripts/serve.py, as
+It starts the server itself on a free port of 127.0.0.1 (app/serving.py, as
 `make run` does), or attacks ``--target``, which must be a loopback address
 (anything else is refused).  Each attack runs for ``--seconds`` with a bounded
 number of clients; meanwhile one canary client sends the circuit ``(x + y) * z``
@@ -41,8 +41,7 @@ import threading
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import serve  # noqa: E402  (scripts/serve.py: make run's launcher)
+from app import serving  # make run's launcher
 
 CANARY_TIMEOUT = 10.0
 ONES = "[[" + ", ".join(["1"] * 1000) + "]]"
@@ -355,7 +354,7 @@ def main(argv=None):
     else:
         setup = ("gunicorn alone" if args.no_front else "nginx + gunicorn") + \
             f", {args.workers} workers x 4 threads"
-        with serve.launch(front=not args.no_front, workers=args.workers) as server:
+        with serving.launch(front=not args.no_front, workers=args.workers) as server:
             rows = run_all(server.port, server)
             restarts = server.log_text().count("Booting worker") - args.workers
     print_table(f"canary under attack: {setup}, {args.seconds:.0f} s per attack", rows)

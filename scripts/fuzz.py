@@ -5,7 +5,7 @@
     .venv/bin/python scripts/fuzz.py --seconds 30 --only engine --seed 7
     .venv/bin/python scripts/fuzz.py --pathological          # the hostile programs, a table
 
-Uses the generators and oracles of tests/test_fuzz.py (grammar-aware programs,
+Uses the generators and oracles of app/fuzzing.py (grammar-aware programs,
 random values and options) plus plain random text, bytes and JSON shapes, driven
 by ``random.Random`` (much faster than hypothesis, and reproducible with --seed).
 
@@ -31,12 +31,8 @@ import time
 import traceback
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-import test_fuzz as gen  # noqa: E402  (tests/test_fuzz.py: generators and oracles)
-
-from app import create_app  # noqa: E402
+from app import create_app
+from app import fuzzing as gen  # the generators and oracles the fuzz tests use
 
 TEXT_ALPHABET = ("xyzwq01234567.89e+-*/^@()[],;=# \n\tabcpsqrtlogmnhxf_" + "".join(gen.ODD)
                  + "\u00e9\u4e2d\u0627\U0001d400")
@@ -145,7 +141,7 @@ def run_api(rng, seconds, findings):
 
 
 def pathological_cases():
-    """(name, request body as bytes) of the hostile programs in tests/test_fuzz.py."""
+    """(name, request body as bytes) of the hostile programs in tests/web/test_fuzz_api.py."""
     def body(expression, values=None):
         return json.dumps({"expression": expression, "values": values or {},
                            "options": {"default_value": 1.5}}).encode()

@@ -4,7 +4,7 @@
     .venv/bin/python scripts/loadtest.py                      # 64 connections, 20 s (+ cached, ceiling)
     .venv/bin/python scripts/loadtest.py --connections 16 --duration 10 --cached-duration 0
 
-1. Starts `make run`'s setup (scripts/serve.py: nginx in front of gunicorn, 2
+1. Starts `make run`'s setup (app/serving.py: nginx in front of gunicorn, 2
    workers x 4 threads) on 127.0.0.1 at a free port; ``--no-front``: gunicorn alone.
 2. Uncached phase: ``--connections`` client threads, each sending requests one after
    another (one HTTP/1.1 connection per request, ``http.client``) for ``--duration``
@@ -39,25 +39,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import serve  # noqa: E402  (scripts/serve.py: make run's launcher)
-
-
-# --- the server -------------------------------------------------------------------------
-
-def request(port, method, path, body=None, content_type="application/json", timeout=60.0):
-    """One request on a fresh connection: (status, body bytes)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        headers = {"Content-Type": content_type} if body is not None else {}
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
+import engine
+from app import serving  # make run's launcher
+from app.liveserver import request
+from engine import render
 
 # --- the request mix ------------------------------------------------------------------
 
@@ -108,7 +93,6 @@ INPUTS: dict[str, list[str]] = {}
 
 
 def engine_input_names(program):
-    import engine
     return engine.input_names(program)
 
 
@@ -204,7 +188,7 @@ def cpu_times(pids):
 def measured_drive(server, *args, **kwargs):
     """drive(), plus the CPU the workers, their `dot`s and this process used meanwhile."""
     workers = server.workers()
-    nginx = [server.nginx()] + serve.children(server.nginx()) if server.nginx() else []
+    nginx = [server.nginx()] + serving.children(server.nginx()) if server.nginx() else []
     own0, kids0 = cpu_times(workers)
     front0 = cpu_times(nginx)[0]
     client0 = time.process_time()
@@ -263,8 +247,6 @@ def dot_ceiling(duration, workers, seed=1):
     runs in the window; `dot` has no cache, so reusing a source costs it as much
     as a new one.
     """
-    import engine
-    from engine import render
     rng = random.Random(seed)
     good = {k: w for k, w in WEIGHTS.items() if k in GOOD}
     kinds, weights = list(good), list(good.values())
@@ -315,13 +297,12 @@ def main(argv=None):
             parser.error(f"--{name.replace('_', '-')} must be between 0 and 600 seconds")
     if not 1 <= args.connections <= 512:
         parser.error("--connections must be between 1 and 512")
-    sys.path.insert(0, str(ROOT))
 
     print(f"mix (weights): {WEIGHTS}")
     results = {}
-    with serve.launch(front=not args.no_front) as server:
+    with serving.launch(front=not args.no_front) as server:
         print(f"{'gunicorn' if args.no_front else 'nginx + gunicorn'} --workers 2 "
-              f"{' '.join(serve.GUNICORN_ARGS)} on 127.0.0.1:{server.port}, "
+              f"{' '.join(serving.GUNICORN_ARGS)} on 127.0.0.1:{server.port}, "
               f"workers {server.workers()}")
         tally, elapsed, cpu = measured_drive(server, args.connections, args.duration,
                                              cached=False, seed=args.seed)

@@ -11,12 +11,11 @@ import logging
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
+from playwright.sync_api import sync_playwright
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT  # noqa: E402
-from liveserver import live_server  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
+from app.liveserver import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, live_server
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main():

@@ -20,7 +20,7 @@ def test_numpy_graphviz_and_chromium_available():
 
 
 def test_nginx_available():
-    """`make run` puts nginx in front of gunicorn (scripts/serve.py); `make test` installs it."""
+    """`make run` puts nginx in front of gunicorn (app/serving.py); `make test` installs it."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     assert os.access(nginx, os.X_OK), "nginx missing (run `make deps-front`)"
     out = subprocess.run([nginx, "-v"], capture_output=True, text=True, timeout=30)

@@ -9,7 +9,7 @@ import json
 import pytest
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from apiclient import error_of, post
+from tests.support.apiclient import error_of, post
 
 SMALL = {"expression": "x * y", "values": {"x": 3, "y": 4}}
 

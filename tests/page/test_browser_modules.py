@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 import engine
-from pagehelpers import CIRCUIT, CIRCUIT_VALUES
+from tests.support.pagehelpers import CIRCUIT, CIRCUIT_VALUES
 
 pytestmark = pytest.mark.browser
 

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 import engine
 from engine import EngineError
-from invariants import as_float, assert_sum_matches, check_invariants, live_nodes  # noqa: E402
+from tests.support.invariants import as_float, assert_sum_matches, check_invariants, live_nodes
 
 SETTINGS = settings(max_examples=200, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -260,12 +260,14 @@ def check_program(stmts, values: dict, sep: str):
     assert r2.gradients == r.gradients
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(stmts=programs(), a=VALUES, b=VALUES, c=VALUES, sep=st.sampled_from(["\n", "; ", ";"]))
 def test_smooth_programs_match_finite_differences(stmts, a, b, c, sep):
     check_program(stmts, {"a": a, "b": b, "c": c}, sep)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(stmts=programs(kinks=True), a=VALUES, b=VALUES, c=VALUES)
 def test_programs_with_kinks_match_finite_differences_away_from_kinks(stmts, a, b, c):
@@ -338,6 +340,7 @@ TOKENS = ["x", "y", "w", "q", "f", "0", "1", "2.5", ".5", "1e3", "1e-3", "1e308"
 FUZZ_VALUES = [1.5, -2.0, 0.0, [1.0, 2.0], [[1.0, 2.0], [3.0, 4.0]], [1.0, -1.0, 0.0]]
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(tokens=st.lists(st.tuples(st.sampled_from(TOKENS), st.sampled_from(["", " "])),
                        min_size=1, max_size=14),

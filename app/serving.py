@@ -1,9 +1,8 @@
-#!/usr/bin/env python3
 """Serve backprop-viz as `make run` does: nginx in front, gunicorn behind it.
 
-    python scripts/serve.py --host 127.0.0.1 --port 5000 --workers 2     # make run
-    python scripts/serve.py --port 8000 --upstream 10.0.0.2:8000 --upstream 10.0.0.3:8000
-    python scripts/serve.py --app-only --host 10.0.0.2 --port 8000      # make app
+    python -m app.serving --host 127.0.0.1 --port 5000 --workers 2     # make run
+    python -m app.serving --port 8000 --upstream 10.0.0.2:8000 --upstream 10.0.0.3:8000
+    python -m app.serving --app-only --host 10.0.0.2 --port 8000      # make app
 
 Why a front: gunicorn's threads read a request's body and write its answer
 themselves, so twenty clients sending a body at one byte a second, or ten that
@@ -42,7 +41,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = ROOT / ".venv" / "bin"
 APP = "app:create_app()"
 
 # gunicorn's settings, shared by `make run`, `make app`, scripts/loadtest.py and scripts/abuse.py.
@@ -82,13 +80,13 @@ def control_socket_args() -> list[str]:
 
 def gunicorn_command(bind: str, workers: int) -> list[str]:
     """The command that runs the app under gunicorn on ``bind`` (``host:port`` or ``unix:path``)."""
-    return [str(VENV_BIN / "gunicorn"), "--workers", str(workers), *GUNICORN_ARGS,
+    # This interpreter's gunicorn: the server runs in the same environment as its caller.
+    return [sys.executable, "-m", "gunicorn", "--workers", str(workers), *GUNICORN_ARGS,
             "--bind", bind, *control_socket_args(), APP]
 
 
 def app_limits() -> dict:
     """The app's own limits that the front must agree with (BACKPROP_* variables included)."""
-    sys.path.insert(0, str(ROOT))
     from app import create_app
     from app.errors import MESSAGES
     app = create_app()
@@ -122,7 +120,7 @@ def nginx_config(listen: str, upstreams: list[str], run_dir: Path, max_body: int
     timeouts = "\n".join(f"    {k} {v}s;" for k, v in {**TIMEOUTS, **UPSTREAM_TIMEOUTS}.items())
     temp = "\n".join(f"    {kind}_temp_path {run_dir / kind};"
                      for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    return f"""# Written by scripts/serve.py for one run; removed when it stops.
+    return f"""# Written by app/serving.py for one run; removed when it stops.
 {f"user {user};" if user else ""}
 worker_processes auto;
 worker_rlimit_nofile 8192;
@@ -329,6 +327,16 @@ def command_line(pid: int) -> str:
         return ""
 
 
+def parent(pid: int) -> int | None:
+    """The parent of a live process, or None once it has gone (or is a zombie)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2:].split()  # comm may hold spaces and parentheses
+    return None if fields[0] == "Z" else int(fields[1])
+
+
 class Launched:
     """A server started by ``launch``: ``port``, ``proc`` (the launcher or gunicorn), its log."""
 
@@ -362,7 +370,7 @@ def launch(front: bool = True, workers: int = 2, upstreams: list[str] | None = N
     """
     port = free_port()
     if front:
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--host", "127.0.0.1",
+        cmd = [sys.executable, "-m", "app.serving", "--host", "127.0.0.1",
                "--port", str(port), "--workers", str(workers)]
         cmd += [arg for u in upstreams or [] for arg in ("--upstream", u)]
     else:

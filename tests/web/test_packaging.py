@@ -30,7 +30,7 @@ from engine import cli as engine_cli
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CIRCUIT = {"expression": "q = x + y; f = q * z", "values": {"x": -2, "y": 5, "z": -4}}
 ARGS = [CIRCUIT["expression"], "x=-2", "y=5", "z=-4"]
 

@@ -12,7 +12,7 @@ import pytest
 from app.cli import main
 from engine import cli as engine_cli
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARGS = ["q = x + y; f = q * z", "x=-2", "y=5", "z=-4"]
 
 

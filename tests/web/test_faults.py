@@ -6,7 +6,7 @@ answers 503 JSON with Retry-After; a real gunicorn with two workers keeps
 answering while one is SIGKILLed mid-request, and respawns it; the page says
 what happened in each case.
 
-(tests/test_app_api.py already covers a missing `dot` and a render timeout of
+(tests/web/test_app_api.py already covers a missing `dot` and a render timeout of
 1e-9 s; these extend them.)
 """
 
@@ -14,34 +14,19 @@ from __future__ import annotations
 
 import collections
 import http.client
-import importlib.util
 import json
 import os
 import re
 import signal
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
-from app import api, create_app
+from app import ROOT, api, create_app, liveserver, serving
+from app.liveserver import CHROMIUM, CHROMIUM_ARGS, live_server
 from engine import render
-from fakedot import fake_dot, record_dot_runs
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def load_script(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-loadtest = load_script("loadtest")
-serve = load_script("serve")
+from tests.support.fakedot import fake_dot, record_dot_runs
 
 
 @pytest.fixture(autouse=True)
@@ -142,6 +127,7 @@ def test_a_failed_render_is_not_remembered(client, monkeypatch):
     assert status == 200 and data["svg"].startswith("<svg") and data["render_error"] is None
 
 
+@pytest.mark.slow
 def test_other_requests_keep_answering_while_dot_hangs(tmp_path, monkeypatch):
     # Only the graph that names `hang_me` hangs; the others are drawn meanwhile.
     script = ('input=$(cat)\n'
@@ -320,8 +306,8 @@ def test_bad_cache_sizes_are_refused(bad):
 def api_call(port, body, timeout=15):
     """(status, data) or ("dropped", exception name)."""
     try:
-        status, raw = loadtest.request(port, "POST", "/api/graph", json.dumps(body).encode(),
-                                       timeout=timeout)
+        status, raw = liveserver.request(port, "POST", "/api/graph", json.dumps(body).encode(),
+                                         timeout=timeout)
     except (OSError, http.client.HTTPException) as exc:
         return "dropped", type(exc).__name__
     return status, json.loads(raw)
@@ -337,25 +323,38 @@ def wait_for(condition, timeout, interval=0.05):
     return condition()
 
 
+@pytest.mark.slow
 def test_killing_a_worker_mid_request_leaves_the_other_answering(tmp_path):
-    # Every render takes at least 0.2 s (a `dot` on PATH that sleeps first), so a
-    # worker with a render child surely has a request in flight.
+    # The `dot` on PATH, once it has its input (so it is drawing a request, not a
+    # spare still waiting for one), takes the trap when the test sets one: it claims
+    # the trap file (mv is atomic, so one dot only), leaves its pid in the name and
+    # hangs, so the test kills it, or its worker, surely while that request is in dot.
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    fake_dot(bin_dir, 'sleep 0.2\nexec /usr/bin/env PATH="$REAL_PATH" dot "$@"')
-    env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "REAL_PATH": os.environ["PATH"]}
+    trap = tmp_path / "trap"
+    fake_dot(bin_dir, 'input=$(cat)\n'
+                      f'if mv "{trap}" "{trap}.$$" 2>/dev/null; then exec sleep 60; fi\n'
+                      'printf "%s\\n" "$input" | exec /usr/bin/env PATH="$REAL_PATH" dot "$@"')
+    env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "REAL_PATH": os.environ["PATH"],
+           "BACKPROP_RENDER_TIMEOUT": "50"}  # a trapped dot dies by our hand, not by timeout
     outcomes = []  # (started, finished, status or "dropped", data)
     stop = threading.Event()
 
-    def busy_worker(server):
-        """A worker with a render running (so with a request in flight), and that render."""
-        for worker in server.workers():
-            renders = serve.children(worker)
-            if renders:
-                return worker, renders[0]
-        return None
+    def answered(after=0.0):
+        return [o for o in outcomes if o[0] > after and o[2] == 200]
 
-    with serve.launch(front=False, env=env) as server:
+    def failed_renders():
+        return [o[3] for o in outcomes if o[2] == 200 and o[3]["svg"] is None]
+
+    def trapped_dot():
+        """Set the trap; the pid of the dot that takes it, which then holds its request."""
+        trap.touch()
+        taken = wait_for(lambda: list(tmp_path.glob("trap.*")), 30)
+        assert taken, "no render took the trap"
+        taken[0].unlink()
+        return int(taken[0].suffix[1:])
+
+    with serving.launch(front=False, env=env) as server:
         workers = wait_for(lambda: len(server.workers()) == 2 and server.workers(), 10)
         assert workers and len(workers) == 2, server.log_text()
 
@@ -372,23 +371,26 @@ def test_killing_a_worker_mid_request_leaves_the_other_answering(tmp_path):
         for t in threads:
             t.start()
         try:
-            time.sleep(0.8)
+            assert wait_for(lambda: len(answered()) >= 8, 30), outcomes  # traffic flows
             # A render subprocess dies: only its own request notices, with a message.
-            found = wait_for(lambda: busy_worker(server), 5)
-            assert found, "no render in flight"
-            os.kill(found[1], signal.SIGKILL)
-            time.sleep(0.5)
+            os.kill(trapped_dot(), signal.SIGKILL)
+            assert wait_for(failed_renders, 30), "the request whose dot was killed did not answer"
             # A whole worker dies while it is drawing.
-            found = wait_for(lambda: busy_worker(server), 5)
-            assert found, "no render in flight"
-            victim = found[0]
-            killed_at = time.monotonic()
+            dot = trapped_dot()
+            victim = dot
+            while victim and victim not in server.workers():   # dot's parent, or an ancestor
+                victim = serving.parent(victim)
+            assert victim, "the trapped dot belongs to no worker"
+            kill_sent = time.monotonic()
             os.kill(victim, signal.SIGKILL)
+            assert wait_for(lambda: victim not in server.workers(), 10)   # dead, sockets closed
+            killed_at = time.monotonic()
+            os.kill(dot, signal.SIGKILL)   # the orphaned dot would hang on for a minute
             respawned = wait_for(
-                lambda: (w := server.workers()) and len(w) == 2 and victim not in w, 10)
+                lambda: (w := server.workers()) and len(w) == 2 and victim not in w, 30)
             respawned_at = time.monotonic()
             assert respawned, server.log_text()
-            time.sleep(1.0)
+            assert wait_for(lambda: answered(after=respawned_at), 30), "nothing answered after"
         finally:
             stop.set()
             for t in threads:
@@ -398,33 +400,27 @@ def test_killing_a_worker_mid_request_leaves_the_other_answering(tmp_path):
     summary = collections.Counter(o[2] for o in outcomes)
     assert all(o[2] in (200, "dropped") for o in outcomes), summary  # never a 5xx
     # The request whose `dot` was killed still got its numbers, with a clear message.
-    failed_renders = [o[3] for o in outcomes if o[2] == 200 and o[3]["svg"] is None]
-    assert failed_renders and all(DOT_DIED.search(d["render_error"]["message"])
-                                  for d in failed_renders), failed_renders
+    failed = failed_renders()
+    assert failed and all(DOT_DIED.search(d["render_error"]["message"]) for d in failed), failed
     # Only requests in flight on the killed worker were dropped, and some were: those
     # in its 4 threads and those it had accepted and queued for them (8 clients at most).
     dropped = [o for o in outcomes if o[2] == "dropped"]
     assert 1 <= len(dropped) <= 8, (dropped, summary)
-    assert all(started < killed_at < finished for started, finished, *_ in dropped), dropped
+    assert all(started < killed_at and kill_sent < finished
+               for started, finished, *_ in dropped), dropped
     # Everything sent after the kill was answered: by the other worker, then by both.
     after = [o for o in outcomes if o[0] > killed_at]
     assert after and all(o[2] == 200 for o in after), summary
-    assert any(o[0] > respawned_at for o in after)
     assert log.count("Booting worker") >= 3, log  # gunicorn started a new one
 
 
 # --- the page says what happened -------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
 class BrowserThread:
     """Chromium driven from a thread of its own.
 
     Playwright's sync API refuses to start while another instance runs on the
-    same thread, and tests/browser keeps one open on the main thread for the
+    same thread, and tests/page keeps one open on the main thread for the
     whole session; so these tests hand their page work to this thread.
     """
 
@@ -477,9 +473,6 @@ class BrowserThread:
 
 @pytest.fixture(scope="module")
 def in_browser():
-    sys.path.insert(0, str(ROOT / "tests" / "browser"))
-    from liveserver import live_server
-
     import logging
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     with live_server() as url:

@@ -1,6 +1,6 @@
 """Helpers for the API tests: post to /api/graph and read its answers strictly."""
 
-import json
+from app import fuzzing
 
 
 def post(client, body):
@@ -12,9 +12,7 @@ def post(client, body):
 
 def strict_json(response):
     """The body parsed as strict JSON: a bare NaN or Infinity would fail here."""
-    def refuse(name):
-        raise AssertionError(f"{name} is not JSON")
-    return json.loads(response.get_data(as_text=True), parse_constant=refuse)
+    return fuzzing.strict_json(response.get_data())
 
 
 def error_of(response, status=400):

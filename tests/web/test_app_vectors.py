@@ -8,7 +8,7 @@ says what is wrong and, when the text is at fault, where.
 
 
 import pytest
-from apiclient import error_of, post, strict_json
+from tests.support.apiclient import error_of, post, strict_json
 
 import engine
 

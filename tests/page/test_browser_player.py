@@ -2,8 +2,9 @@
 
 import pytest
 
-from pagehelpers import (CIRCUIT, CIRCUIT_VALUES, blur, counter, has_class, is_revealed,
-                         open_view, revealed_grads, share_hash, svg_text, wait_ready)
+from tests.support.pagehelpers import (CIRCUIT, CIRCUIT_VALUES, blur, counter, has_class,
+                                       is_revealed, open_view, revealed_grads, share_hash,
+                                       svg_text, wait_ready)
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ import json
 import re
 
 import pytest
-from apiclient import error_of, post, strict_json
+from tests.support.apiclient import error_of, post, strict_json
 
 import engine
 from app import ROOT, SECURITY_HEADERS, create_app

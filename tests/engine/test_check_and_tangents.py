@@ -105,7 +105,9 @@ def test_large_arrays_are_sampled_and_say_which_entries():
     assert check["how checked"]["evaluations"] <= 2 * MAX_ENTRIES
 
 
-def test_check_through_the_api_and_cli(client, capsys):
+def test_check_through_the_api_and_cli(capsys):
+    from app import create_app
+    client = create_app({"TESTING": True}).test_client()
     body = {"expression": NEURON, "values": NEURON_VALUES, "options": {"check": True}}
     data = client.post("/api/graph", json=body).get_json()
     assert set(NEURON_VALUES) <= set(data["check"])

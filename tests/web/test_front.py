@@ -1,4 +1,4 @@
-"""`make run`'s setup for real: nginx in front of gunicorn (scripts/serve.py), on loopback ports.
+"""`make run`'s setup for real: nginx in front of gunicorn (scripts/serving.py), on loopback ports.
 
 Slow clients (a body at a byte a second, half a body, a large answer never read)
 hold nginx connections, not gunicorn threads: a small request (the canary) is
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from app import ROOT, serving
 
 
 def load_script(name):
@@ -34,7 +34,6 @@ def load_script(name):
     return module
 
 
-serve = load_script("serve")
 abuse = load_script("abuse")
 
 CANARY_LATENCY = {}  # attack -> seconds, printed at the end of the module
@@ -43,7 +42,7 @@ SMALL = {"expression": "(x + y) * z", "values": {"x": -2, "y": 5, "z": -4}}
 # server that writes it to a client who does not read is stuck in the write.
 BIG = "a = [[" + ", ".join(["1"] * 250) + "]]; M = a + transpose(a); f = sum(M*M)"
 
-pytestmark = pytest.mark.skipif(serve.nginx_binary() is None,
+pytestmark = pytest.mark.skipif(serving.nginx_binary() is None,
                                 reason="nginx missing (make test installs it)")
 
 
@@ -119,7 +118,7 @@ def trickle(socks_and_rests, stop):
 def test_slow_clients_do_not_stop_a_small_request(kind, clients):
     # One worker (4 threads), so fewer attackers than the issue's would already
     # hold every thread of a gunicorn without the front.
-    with serve.launch(front=True, workers=1) as server:
+    with serving.launch(front=True, workers=1) as server:
         canary(server.port)  # warm: the first request of a worker pays for its first `dot`
         if kind == "no-read":
             call(server.port, abuse.body(BIG))  # drawn once here, then answered from the cache
@@ -147,7 +146,7 @@ def test_slow_clients_do_not_stop_a_small_request(kind, clients):
 
 @pytest.fixture(scope="module")
 def front():
-    with serve.launch(front=True, workers=1) as server:
+    with serving.launch(front=True, workers=1) as server:
         yield server
 
 
@@ -169,7 +168,7 @@ def test_a_chunked_body_over_the_limit_is_413_with_and_without_the_front(front, 
     if front_first:
         status, _, body = call(front.port, valid_cut, chunked=True)
     else:
-        with serve.launch(front=False, workers=1) as server:
+        with serving.launch(front=False, workers=1) as server:
             status, _, body = call(server.port, valid_cut, chunked=True)
     error_of(status, body, 413)
 
@@ -209,9 +208,9 @@ def wait_until_refused(port, seconds=30):
 
 def test_one_front_balances_two_app_servers_and_survives_one_dying():
     access_log = {"GUNICORN_CMD_ARGS": "--access-logfile -"}
-    with serve.launch(front=False, workers=1, env=access_log) as one, \
-            serve.launch(front=False, workers=1, env=access_log) as two, \
-            serve.launch(front=True, upstreams=[f"127.0.0.1:{one.port}",
+    with serving.launch(front=False, workers=1, env=access_log) as one, \
+            serving.launch(front=False, workers=1, env=access_log) as two, \
+            serving.launch(front=True, upstreams=[f"127.0.0.1:{one.port}",
                                                 f"127.0.0.1:{two.port}"]) as front:
         for _ in range(10):
             assert call(front.port, SMALL)[0] == 200
@@ -248,18 +247,18 @@ def session_processes(sid):
                 continue
             fields = stat[stat.rindex(")") + 2:].split()
             if int(fields[3]) == sid and fields[0] != "Z":
-                found[int(entry)] = serve.command_line(int(entry))
+                found[int(entry)] = serving.command_line(int(entry))
     return found
 
 
 def test_make_run_serves_through_nginx_and_ctrl_c_stops_everything(tmp_path):
-    port = serve.free_port()
+    port = serving.free_port()
     with open(tmp_path / "make.log", "wb") as log:
         make = subprocess.Popen(["make", "-s", "run", "HOST=127.0.0.1", f"PORT={port}"],
                                 cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log,
                                 stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        assert serve.wait_until(lambda: serve.answers("127.0.0.1", port), 120, [make]), \
+        assert serving.wait_until(lambda: serving.answers("127.0.0.1", port), 120, [make]), \
             (tmp_path / "make.log").read_text()
         status, headers, body = call(port, SMALL)
         assert status == 200 and headers["Server"] == "nginx"
@@ -270,10 +269,10 @@ def test_make_run_serves_through_nginx_and_ctrl_c_stops_everything(tmp_path):
         assert Path(run_dir, "nginx.conf").exists()
 
         os.killpg(make.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
-        assert serve.wait_until(lambda: not session_processes(make.pid), 30), \
+        assert serving.wait_until(lambda: not session_processes(make.pid), 30), \
             session_processes(make.pid)
         make.wait(timeout=10)
-        assert not serve.answers("127.0.0.1", port)
+        assert not serving.answers("127.0.0.1", port)
         assert not Path(run_dir).exists()
     finally:
         if make.poll() is None:
@@ -285,8 +284,8 @@ def test_two_servers_do_not_share_a_gunicorn_control_socket(tmp_path):
     # gunicorn 25+ opens one at $XDG_RUNTIME_DIR/gunicorn.ctl unless told not to:
     # a second server would take over the first one's.
     env = {"XDG_RUNTIME_DIR": str(tmp_path)}
-    with serve.launch(front=True, workers=1, env=env) as one, \
-            serve.launch(front=True, workers=1, env=env) as two:
+    with serving.launch(front=True, workers=1, env=env) as one, \
+            serving.launch(front=True, workers=1, env=env) as two:
         assert call(one.port, SMALL)[0] == 200 and call(two.port, SMALL)[0] == 200
         assert not (tmp_path / "gunicorn.ctl").exists()
 

@@ -10,12 +10,7 @@ import re
 
 import pytest
 
-from liveserver import live_server
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-VIEWPORT = {"width": 1440, "height": 900}
+from app.liveserver import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, live_server
 
 # The API answers bad programs with 4xx on purpose; Chromium logs every such
 # fetch as a console error.  Those, and only those, are expected.

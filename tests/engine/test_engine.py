@@ -15,7 +15,7 @@ import pytest
 
 import engine
 from engine import EngineError, LimitError, Limits, ShapeError
-from invariants import as_float, assert_sum_matches, check_invariants, live_nodes  # noqa: E402
+from tests.support.invariants import as_float, assert_sum_matches, check_invariants, live_nodes
 
 EXACT = dict(rel=1e-12, abs=1e-15)
 
@@ -607,6 +607,7 @@ def test_non_finite_never_crashes_the_backward_pass():
 
 # --- big and deep programs --------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_big_program_20000_terms():
     n = 20_000
     program = " + ".join(f"x{i}*x{i + 1}" for i in range(n))
@@ -625,6 +626,7 @@ def test_big_program_20000_terms():
     assert d["gradients"]["x777"] == g["x777"]
 
 
+@pytest.mark.slow
 def test_long_unary_chain():
     r = run("-" * 20_000 + "x", x=1.5)
     assert r.value == 1.5 and r.gradients["x"] == 1.0

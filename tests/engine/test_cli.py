@@ -13,7 +13,7 @@ import pytest
 import engine
 from engine.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CIRCUIT = "q = x + y; f = q * z"
 CIRCUIT_ARGS = [CIRCUIT, "x=-2", "y=5", "z=-4"]
 

@@ -7,7 +7,7 @@ from urllib.parse import quote
 import pytest
 
 import engine
-from pagehelpers import has_class, svg_text, wait_ready, wait_status
+from tests.support.pagehelpers import has_class, svg_text, wait_ready, wait_status
 
 pytestmark = pytest.mark.browser
 

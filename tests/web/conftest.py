@@ -1,0 +1,15 @@
+"""Fixtures shared by the app tests: an app built by the factory, and its test client."""
+
+import pytest
+
+from app import create_app
+
+
+@pytest.fixture
+def app():
+    return create_app({"TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
