@@ -26,6 +26,16 @@ DEFAULT_CONFIG = {
     "MAX_EXPRESSION_LENGTH": 20_000,
     "MAX_NODES": 2000,
     "MAX_DEPTH": 1000,
+    # A budget for a whole program, checked from its shapes before anything is computed:
+    # entries in one array, and in all the program's values together; and the seconds
+    # one evaluation may take.
+    "MAX_ARRAY_SIZE": 1_000_000,
+    "MAX_TOTAL_ENTRIES": 4_000_000,
+    "EVAL_TIMEOUT": 5.0,
+    # Arrays with more entries travel as summaries (shape, first entries, min, max,
+    # mean) unless the request asks for "full_arrays"; and the largest answer, in bytes.
+    "ARRAY_SUMMARY_ABOVE": 1000,
+    "MAX_ANSWER_BYTES": 16 * 1024 * 1024,
     # Seconds Graphviz may take to lay out one graph.
     "RENDER_TIMEOUT": 10.0,
     # `dot` processes one worker process runs at once; None means one per CPU core.

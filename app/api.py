@@ -20,7 +20,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 MAX_PRECISION = 10
 DEFAULT_OPTIONS = {"precision": 2, "fold_constants": True, "default_value": None, "check": False,
-                   "tangents": None}
+                   "tangents": None, "full_arrays": False}
 
 
 class BadRequest(Exception):
@@ -58,11 +58,33 @@ def busy(error):
     return response, status
 
 
+# What full arrays cost an answer, per entry of the program's values: each is written as
+# a node's value and gradient, its wires' and its steps' (measured: 48 on a 1000x1000 bomb).
+ANSWER_BYTES_PER_ENTRY = 40
+
+# The server setting behind each of the engine's limits, named in a refusal.
+LIMIT_SETTINGS = {"limit.length": "MAX_EXPRESSION_LENGTH", "limit.nodes": "MAX_NODES",
+                  "limit.depth": "MAX_DEPTH", "limit.value_size": "MAX_ARRAY_SIZE",
+                  "limit.array_result": "MAX_ARRAY_SIZE", "limit.total_entries": "MAX_TOTAL_ENTRIES",
+                  "limit.time": "EVAL_TIMEOUT", "limit.answer_size": "MAX_ANSWER_BYTES"}
+
+
 @bp.errorhandler(engine.EngineError)
 def engine_error(error):
     # A program over the configured limits is "too large", everything else is a mistake in it.
-    status = 413 if isinstance(error, engine.LimitError) else 400
-    return json_error(status, **error.to_dict())
+    if not isinstance(error, engine.LimitError):
+        return json_error(400, **error.to_dict())
+    return limit_refusal(error.to_dict())
+
+
+def limit_refusal(error):
+    """A 413 that names the limit and the server setting that raises it."""
+    setting = LIMIT_SETTINGS.get(error.get("code"))
+    if setting:
+        error["params"] = {**error.get("params", {}), "setting": f"BACKPROP_{setting}"}
+        error["message"] += (f" (a limit of this server: its operator can raise it with the "
+                             f"setting BACKPROP_{setting})")
+    return json_error(413, **error)
 
 
 @bp.post("/graph")
@@ -99,19 +121,31 @@ def graph():
         max_length=config["MAX_EXPRESSION_LENGTH"],
         max_nodes=config["MAX_NODES"],
         max_depth=config["MAX_DEPTH"],
+        max_array_size=config["MAX_ARRAY_SIZE"],
+        max_total_entries=config["MAX_TOTAL_ENTRIES"],
+        max_seconds=config["EVAL_TIMEOUT"],
     )
+    summary_above = None if options["full_arrays"] else config["ARRAY_SUMMARY_ABOVE"]
     result = engine.evaluate(expression, values, limits, default=options["default_value"],
                              check=options["check"])
+    if summary_above is None and ANSWER_BYTES_PER_ENTRY * result.graph.total_entries > \
+            config["MAX_ANSWER_BYTES"]:
+        # Refused before writing it: the answer carries each entry several times over.
+        raise engine.LimitError.of(
+            "limit.answer_size", size=ANSWER_BYTES_PER_ENTRY * result.graph.total_entries,
+            limit=config["MAX_ANSWER_BYTES"])
     tangents = None if options["tangents"] is None else result.tangents(
         options["tangents"]["input"], options["tangents"]["entry"])
     drawing = Drawing(len(result.graph.nodes), config)
     try:
-        data = result.to_dict(steps=False, fold_constants=options["fold_constants"])
+        data = result.to_dict(steps=False, fold_constants=options["fold_constants"],
+                              summary_above=summary_above)
         drawing.draw(data, options)
         # `dot` lays the graph out in another process meanwhile: the step texts
         # and the JSON of everything but the picture are written in that time,
         # so the request costs little more than the layout itself.
-        data["steps"] = result.trace(options["precision"], options["fold_constants"])
+        data["steps"] = result.trace(options["precision"], options["fold_constants"],
+                                     summary_above)
         if tangents is not None:
             data["tangents"] = tangents
         for field in ("warnings", "warning_data", "notation", "check"):  # to_dict's key order
@@ -120,6 +154,10 @@ def graph():
         encode = current_app.json.dumps
         head = encode(data)
         dot_json = encode(drawing.dot)
+        size = len(head) + len(dot_json)
+        if size > config["MAX_ANSWER_BYTES"]:
+            raise engine.LimitError.of("limit.answer_size", size=size,
+                                       limit=config["MAX_ANSWER_BYTES"])
         if config["SPARE_DOT"] and render_slots(current_app).alone():
             # For the next request, while dot works on this one.  Not under load:
             # then the cores are the limit, and starting dot early saves nothing.
@@ -482,8 +520,11 @@ def check_options(options):
         raise BadRequest('"tangents" must be an input name, {"input": name, "entry": n}, or null.')
     if tangents is not None:
         tangents = {"input": tangents["input"], "entry": tangents.get("entry")}
+    full = options.get("full_arrays", checked["full_arrays"])
+    if not isinstance(full, bool):
+        raise BadRequest('"full_arrays" must be true or false.')
     checked.update(precision=precision, fold_constants=fold, default_value=default, check=check,
-                   tangents=tangents)
+                   tangents=tangents, full_arrays=full)
     return checked
 
 

@@ -10,6 +10,7 @@ local derivative, for the step trace.
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 
@@ -26,10 +27,48 @@ def warn(graph, code: str, node=None, **params) -> None:
     graph.warning_data.append({"code": code, "params": params})
 
 
+def plan(graph) -> int:
+    """Every node's shape, from the inputs' values alone, before anything is computed.
+
+    Shape errors surface here, with their place; so does a program whose arrays
+    would hold more entries in all than ``Limits.max_total_entries`` (each entry
+    costs a value and a gradient, and the answer carries both), however cheap
+    its text.  Answers the total.
+    """
+    nodes = graph.nodes
+    limits = graph.limits
+    total = 0
+    for node in nodes:
+        if node.kind != "op":
+            v = node.value
+            node.shape = () if type(v) is float else v.shape
+        else:
+            op = OPS[node.op]
+            shapes = [nodes[j].shape for j in node.inputs]
+            if op.array_only or any(shapes):
+                try:
+                    node.shape = op.shape(shapes, op.symbol)
+                except ShapeProblem as problem:
+                    raise ShapeError.of(problem.code, node.op_start, node.op_end,
+                                        **problem.params) from None
+            else:
+                node.shape = ()
+        size = math.prod(node.shape)
+        if size > limits.max_array_size:
+            raise LimitError.of("limit.array_result", node.op_start, node.op_end, size=size,
+                                limit=limits.max_array_size)
+        total += size
+        if total > limits.max_total_entries:
+            raise LimitError.of("limit.total_entries", node.op_start, node.op_end,
+                                limit=limits.max_total_entries)
+    return total
+
+
 def forward(graph) -> None:
-    """Compute every node's value in topological (id) order."""
+    """Compute every node's value in topological (id) order (after ``plan``)."""
     graph.warnings, graph.warning_data = [], []
     graph.fp_events = 0
+    graph.total_entries = plan(graph)
     recompute(graph, 0)
     out = graph.nodes[graph.output]
     if out.shape != ():
@@ -48,8 +87,11 @@ def recompute(graph, start: int) -> None:
 
     # numpy reports inf/nan births to fp_event instead of warning: a finite run of
     # array code then needs no value-by-value check afterwards.
+    deadline = graph.deadline
     with np.errstate(all="call", call=fp_event):
         for node in nodes[start:] if start else nodes:
+            if deadline is not None and not node.id & 1023:
+                _check_time(graph)
             if node.kind != "op":
                 v = node.value
                 node.shape = () if type(v) is float else v.shape
@@ -76,6 +118,14 @@ def recompute(graph, start: int) -> None:
                     continue
                 args = [a, b]
             _forward_array(graph, node, op, args)
+            if deadline is not None:
+                _check_time(graph)
+
+
+def _check_time(graph) -> None:
+    """Stop an evaluation past its wall-clock limit (``Limits.max_seconds``)."""
+    if time.monotonic() > graph.deadline:
+        raise LimitError.of("limit.time", seconds=graph.limits.max_seconds)
 
 
 def _forward_array(graph, node, op, args: list) -> None:
@@ -147,11 +197,14 @@ def backward(graph) -> None:
     def fp_event(kind, flag):
         graph.fp_events += 1
 
+    deadline = graph.deadline
     with np.errstate(all="call", call=fp_event):
         for i in range(graph.output, -1, -1):
             node = nodes[i]
             if not live[i] or node.kind != "op":
                 continue
+            if deadline is not None and (node.shape or not i & 1023):
+                _check_time(graph)
             g = grads[i]
             if g is None:  # live but nothing flowed back: an exact zero
                 g = grads[i] = 0.0 if node.shape == () else np.zeros(node.shape)

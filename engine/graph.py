@@ -10,6 +10,7 @@ order, so node i's in-edges are numbered consecutively.
 from __future__ import annotations
 
 import gc
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -27,6 +28,8 @@ class Limits:
     max_nodes: int = 1_000_000  # graph nodes
     max_depth: int = 1000  # nesting of brackets and calls
     max_array_size: int = 1_000_000  # entries in one array value
+    max_total_entries: int = 20_000_000  # entries of all the program's values together
+    max_seconds: float | None = None  # wall-clock time of one evaluation
 
 
 class Node:
@@ -93,6 +96,9 @@ class Graph:
         self.local: list = []  # per edge: the local derivative (elementwise gates) or None
         self.live = b""  # per node: 1 if the output depends on it
         self.fp_events = 0
+        self.total_entries = 0  # of all values, from engine.autodiff.plan
+        self.deadline = None if limits.max_seconds is None else (
+            time.monotonic() + limits.max_seconds)
         self._used_as_input: dict[str, tuple[int, int]] = {}
         for stmt in statements:
             self._statement(stmt)

@@ -108,6 +108,12 @@ MESSAGES = {
     "limit.depth": "the expression is nested more than {limit} levels deep (the limit)",
     "limit.value_size": "the value of '{name}' has {size} entries, more than the limit of "
                         "{limit}",
+    "limit.total_entries": "the program's values would hold more than {limit} numbers in all "
+                           "(the limit): use smaller arrays",
+    "limit.time": "the evaluation took longer than {seconds} seconds (the limit) and was "
+                  "stopped",
+    "limit.answer_size": "the answer would be {size} bytes, more than the limit of {limit}: "
+                         "leave out full arrays or use a smaller program",
     "limit.array_result": "this result would have {size} entries, more than the limit of "
                           "{limit}",
     # warnings (the result carries them as data too)

@@ -19,6 +19,7 @@ JSON carries non-finite numbers as the strings "Infinity", "-Infinity", "NaN".
 from __future__ import annotations
 
 import math
+import warnings
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -116,6 +117,9 @@ def format_value(v, precision: int = 2, shape: bool = False) -> str:
     """
     if isinstance(v, np.ndarray):
         v = v.tolist() if v.ndim else float(v)
+    if isinstance(v, dict):  # a summary of a large array
+        preview = ", ".join(format_number(x, precision) for x in v["first"][:ARRAY_PREVIEW])
+        return f"{shape_text(v['shape'])} [{preview}, …]"
     if not isinstance(v, list):
         return format_number(v, precision)
     dims, leaves = _shape_and_leaves(v)
@@ -137,6 +141,10 @@ def is_nonfinite(*values) -> bool:
             if not math.isfinite(v):
                 return True
             continue
+        if isinstance(v, dict):  # a summary of a large array
+            if v.get("nonfinite"):
+                return True
+            continue
         _, leaves = _shape_and_leaves(v)
         if any(not math.isfinite(as_float(x)) for x in leaves):
             return True
@@ -152,15 +160,38 @@ def json_number(v):
     return "Infinity" if v > 0 else "-Infinity"
 
 
-def json_value(v):
-    """A number or a nested list of numbers, JSON-safe."""
+#: Entries of an array's summary that are shown.
+SUMMARY_FIRST = 6
+
+
+def json_value(v, summary_above: int | None = None):
+    """A number or a nested list of numbers, JSON-safe.
+
+    An array of more than ``summary_above`` entries travels as its summary
+    instead: ``{"summary": true, "shape", "size", "first", "min", "max", "mean", "nonfinite"}``
+    (``first``: its first entries in row order; min, max and mean ignore nan;
+    ``nonfinite`` counts the inf and nan entries).
+    """
     if type(v) is float:
         return json_number(v)
     arr = np.asarray(v, dtype=np.float64)
     if arr.ndim == 0:
         return json_number(float(arr))
+    if summary_above is not None and arr.size > summary_above:
+        return summarize(arr)
     if np.isfinite(arr).all():
         return arr.tolist()
     if arr.ndim == 1:
         return [json_number(x) for x in arr.tolist()]
     return [[json_number(x) for x in row] for row in arr.tolist()]
+
+
+def summarize(arr: np.ndarray) -> dict:
+    """The summary of a large array (see ``json_value``)."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-nan array has no min
+        stats = [float(f(arr)) for f in (np.nanmin, np.nanmax, np.nanmean)]
+    return {"summary": True, "shape": list(arr.shape), "size": int(arr.size),
+            "first": [json_number(x) for x in arr.ravel()[:SUMMARY_FIRST].tolist()],
+            "min": json_number(stats[0]), "max": json_number(stats[1]),
+            "mean": json_number(stats[2]), "nonfinite": int(arr.size - np.isfinite(arr).sum())}

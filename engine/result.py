@@ -10,10 +10,17 @@ from .english import Writer
 from .folding import fold
 from .graph import Graph, snippet
 from .labels import make_labels, output_label
-from .numbers import format_number, json_value
+from .numbers import format_number, json_value as full_json
 from .ops import notation
 from .formula import related_heads
 from .trace import backward_steps, forward_steps, node_formula
+
+
+def _encoder(summary_above):
+    """numbers.json_value with this summary threshold."""
+    if summary_above is None:
+        return full_json
+    return lambda v: full_json(v, summary_above)
 
 
 class Result:
@@ -65,13 +72,19 @@ class Result:
         return self.labels[i]
 
     # the trace -----------------------------------------------------------------
-    def trace(self, precision: int = 2, fold_constants: bool = True) -> list[dict]:
-        """The steps (engine.trace), with their English text at ``precision`` decimals."""
-        key = (precision, fold_constants)
+    def trace(self, precision: int = 2, fold_constants: bool = True,
+              summary_above: int | None = None) -> list[dict]:
+        """The steps (engine.trace), with their English text at ``precision`` decimals.
+
+        Arrays of more than ``summary_above`` entries are given as summaries
+        (numbers.json_value).
+        """
+        key = (precision, fold_constants, summary_above)
         if key not in self._steps:
             folding = self.folding(fold_constants)
-            steps = (forward_steps(self.graph, folding.hidden)
-                     + backward_steps(self.graph, self.labels, folding))
+            enc = _encoder(summary_above)
+            steps = (forward_steps(self.graph, folding.hidden, enc)
+                     + backward_steps(self.graph, self.labels, folding, enc))
             Writer(self.graph, self.labels, precision).describe(steps)
             self._steps[key] = steps
         return self._steps[key]
@@ -91,14 +104,17 @@ class Result:
 
     # JSON ---------------------------------------------------------------------
     def to_dict(self, steps: bool = True, precision: int = 2,
-                fold_constants: bool = True) -> dict:
+                fold_constants: bool = True, summary_above: int | None = None) -> dict:
         """The one JSON shape of a result, shared by the CLI, the API and the page.
 
         ``steps=False`` leaves out the step trace, the costly part, for callers
         that want it later (the API writes it while `dot` lays the graph out).
         ``precision`` is the decimals of the trace's English text; ``fold_constants``
-        decides which constants are folded into gates (each gate's ``gate`` field).
+        decides which constants are folded into gates (each gate's ``gate`` field);
+        arrays of more than ``summary_above`` entries travel as summaries (shape,
+        first entries, min, max, mean: numbers.json_value), everything else in full.
         """
+        json_value = _encoder(summary_above)
         g = self.graph
         text = g.text
         labels = self.labels
@@ -136,7 +152,7 @@ class Result:
             "edges": edges,
         }
         if steps:
-            d["steps"] = self.trace(precision, fold_constants)
+            d["steps"] = self.trace(precision, fold_constants, summary_above)
         d["warnings"] = list(g.warnings)
         d["warning_data"] = list(g.warning_data)
         d["notation"] = notation(related_heads(used_ops))

@@ -52,13 +52,15 @@ def _local_formula(graph, i: int, slot: int) -> list:
     return formula.bind(formula.derivative(node.op, slot, shapes), env)
 
 
-def forward_steps(graph, hidden) -> list[dict]:
-    return [{"phase": "forward", "node": node.id, "value": json_value(node.value),
+def forward_steps(graph, hidden, enc=json_value) -> list[dict]:
+    """One step per gate, in id order; ``enc`` writes a value for JSON (numbers.json_value)."""
+    return [{"phase": "forward", "node": node.id, "value": enc(node.value),
              "formula": node_formula(graph, node.id), "drawn": node.id not in hidden}
             for node in graph.nodes if node.kind == "op"]
 
 
-def backward_steps(graph, labels, folding) -> list[dict]:
+def backward_steps(graph, labels, folding, enc=json_value) -> list[dict]:
+    """One step per gate the output depends on, from the output back."""
     nodes = graph.nodes
     live = graph.live
     out_d = d_name(labels, graph.output)[1:]  # "f": the numerator of every gradient's name
@@ -89,8 +91,8 @@ def backward_steps(graph, labels, folding) -> list[dict]:
             entries.append({
                 "edge": k, "source": src, "slot": slot, "source_kind": nodes[src].kind,
                 "kind": "rule" if local is None else "local",
-                "local": None if local is None else json_value(local),
-                "upstream": json_value(node.grad), "grad": json_value(graph.edge_grads[k]),
+                "local": None if local is None else enc(local),
+                "upstream": enc(node.grad), "grad": enc(graph.edge_grads[k]),
                 "formula": _local_formula(graph, i, slot), "partial": partial,
                 "part": [position[k] + 1, fan] if fan > 1 else None,
                 "broadcast": ({"from": list(node.shape), "to": list(src_shape)}
@@ -104,9 +106,9 @@ def backward_steps(graph, labels, folding) -> list[dict]:
             if remaining[src] == 0:
                 parts = live_out[src]
                 completes.append({"node": src, "edges": list(parts),
-                                  "parts": [json_value(graph.edge_grads[e]) for e in parts],
-                                  "total": json_value(nodes[src].grad)})
-        steps.append({"phase": "backward", "node": i, "upstream": json_value(node.grad),
+                                  "parts": [enc(graph.edge_grads[e]) for e in parts],
+                                  "total": enc(nodes[src].grad)})
+        steps.append({"phase": "backward", "node": i, "upstream": enc(node.grad),
                       "upstream_name": up_name, "edges": entries, "completes": completes,
                       "stops": all(nodes[e["source"]].kind == "const" for e in entries),
                       "drawn": i not in folding.hidden})
