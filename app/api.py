@@ -13,6 +13,7 @@ from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 import engine
 from engine import render
+from engine.numbers import json_value
 
 from app.errors import json_error, json_http_error
 
@@ -20,7 +21,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 MAX_PRECISION = 10
 DEFAULT_OPTIONS = {"precision": 2, "fold_constants": True, "default_value": None, "check": False,
-                   "tangents": None, "full_arrays": False}
+                   "tangents": None, "full_arrays": False, "descent": None}
 
 
 class BadRequest(Exception):
@@ -126,6 +127,13 @@ def graph():
         max_seconds=config["EVAL_TIMEOUT"],
     )
     summary_above = None if options["full_arrays"] else config["ARRAY_SUMMARY_ABOVE"]
+    descent = None
+    if options["descent"] is not None:
+        # Walk first, then answer the graph where the walk ended (and how it got there).
+        walk = options["descent"]
+        descent = engine.descend(expression, values, walk["lr"], walk["steps"], walk["params"],
+                                 walk["maximize"], limits, options["default_value"])
+        values = descent.pop("values")
     result = engine.evaluate(expression, values, limits, default=options["default_value"],
                              check=options["check"])
     if summary_above is None and ANSWER_BYTES_PER_ENTRY * result.graph.total_entries > \
@@ -148,6 +156,10 @@ def graph():
                                      summary_above)
         if tangents is not None:
             data["tangents"] = tangents
+        if descent is not None:
+            # in full, whatever their size: the page continues from them
+            descent["values"] = {n: json_value(values[n]) for n in descent["params"]}
+            data["descent"] = descent
         for field in ("warnings", "warning_data", "notation", "check"):  # to_dict's key order
             if field in data:
                 data[field] = data.pop(field)
@@ -524,8 +536,29 @@ def check_options(options):
     if not isinstance(full, bool):
         raise BadRequest('"full_arrays" must be true or false.')
     checked.update(precision=precision, fold_constants=fold, default_value=default, check=check,
-                   tangents=tangents, full_arrays=full)
+                   tangents=tangents, full_arrays=full, descent=check_descent(options))
     return checked
+
+
+def check_descent(options):
+    """The "descent" option: {"lr", "steps", "params": [names] or null, "maximize"}, or None.
+
+    The learning rate itself is the engine's to check (engine.descent.check_rate).
+    """
+    walk = options.get("descent")
+    if walk is None:
+        return None
+    if not isinstance(walk, dict):
+        raise BadRequest('"descent" must be an object {"lr", "steps", "params", "maximize"}.')
+    params = walk.get("params")
+    if params is not None and not (isinstance(params, list)
+                                   and all(isinstance(p, str) for p in params)):
+        raise BadRequest('"descent.params" must be a list of input names or null.')
+    maximize = walk.get("maximize", False)
+    if not isinstance(maximize, bool):
+        raise BadRequest('"descent.maximize" must be true or false.')
+    return {"lr": walk.get("lr"), "steps": walk.get("steps", 1), "params": params,
+            "maximize": maximize}
 
 
 def is_number(value):

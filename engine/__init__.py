@@ -11,6 +11,7 @@ from .errors import (EngineError, InputValueError, LimitError, NamingError, Pars
                      ShapeError)
 from .graph import Graph, Limits, build, cycle_collector_paused
 from .parser import parse, to_sexpr, tokenize
+from .descent import descend
 from .result import Result
 
 # The names these errors had before (kept so callers written against them still work).
@@ -19,7 +20,7 @@ ValueError_ = InputValueError
 
 __all__ = ["evaluate", "Result", "Limits", "EngineError", "ParseError", "NamingError",
            "InputValueError", "ShapeError", "LimitError", "parse", "to_sexpr", "tokenize",
-           "input_names"]
+           "input_names", "descend"]
 
 
 def evaluate(program: str, values: dict | None = None, limits: Limits | None = None,

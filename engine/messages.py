@@ -87,6 +87,13 @@ MESSAGES = {
     "value.entry_not_a_number": "the value of '{name}' has an entry that is not a number: "
                                 "{kind}",
     "value.entry_not_finite": "the value of '{name}' has an entry that is not a finite number",
+    # gradient descent
+    "descent.bad_rate": "the learning rate must be a finite number above 0, not {rate}",
+    "descent.bad_steps": "the number of steps must be a whole number from 1 to {limit}, "
+                         "not {steps}",
+    "descent.not_an_input": "'{name}' is not an input the values give, so it cannot be moved",
+    "descent.nonfinite": "step {step} would make a value inf or nan, so the descent stopped "
+                         "at the last finite values; try a smaller learning rate",
     # shapes
     "shape.broadcast": "shapes {left} and {right} do not broadcast for '{op}': each pair of "
                        "trailing dimensions must be equal or 1",
