@@ -14,15 +14,18 @@ MESSAGES = {
 }
 
 
-def json_error(status, message, start=None, end=None, code=None, params=None):
+def json_error(status, message, start=None, end=None, code=None, params=None, inputs=None):
     """A JSON error response; ``start``/``end`` locate the problem in the program text.
 
     ``code`` and ``params`` say what the problem is as data (engine/messages.py),
-    so the page can word it in the reader's language.
+    so the page can word it in the reader's language; ``inputs`` lists the names of a
+    program that parsed, so the page can offer their fields even while it fails.
     """
     error = {"message": message, "start": start, "end": end}
     if code is not None:
         error.update(code=code, params=params or {})
+    if inputs is not None:  # the program parsed: the inputs it needs values for
+        error["inputs"] = inputs
     return jsonify({"error": error}), status
 
 

@@ -37,9 +37,14 @@ def evaluate(program: str, values: dict | None = None, limits: Limits | None = N
         values = values or {}
         if default is not None:
             values = {name: values.get(name, default) for name in graph.inputs}
-        graph.bind(values)
-        graph.forward()
-        graph.backward()
+        try:
+            graph.bind(values)
+            graph.forward()
+            graph.backward()
+        except EngineError as err:
+            # The program parsed: say which inputs it has, so a page can offer their fields.
+            err.inputs = list(graph.inputs)
+            raise
         return Result(graph, check=check)
 
 

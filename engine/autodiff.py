@@ -49,6 +49,9 @@ def plan(graph) -> int:
                 try:
                     node.shape = op.shape(shapes, op.symbol)
                 except ShapeProblem as problem:
+                    hint = _input_to_blame(graph, node)
+                    if hint is not None:  # which input needs which shape, in the same words
+                        problem.params["hint"] = hint
                     raise ShapeError.of(problem.code, node.op_start, node.op_end,
                                         **problem.params) from None
             else:
@@ -62,6 +65,50 @@ def plan(graph) -> int:
             raise LimitError.of("limit.total_entries", node.op_start, node.op_end,
                                 limit=limits.max_total_entries)
     return total
+
+
+def _input_to_blame(graph, node):
+    """For `W @ x` or `dot(x, y)` that does not fit: which input needs which shape, if one can say.
+
+    Answers the hint as data, ``{"code", "params"}`` (params name the input), or None.
+
+    A number where an array is needed is blamed first (a freshly typed name
+    starts as 1.0), then the right operand, then the left; only inputs the
+    caller gives are blamed (their fields are what the user can change).
+    """
+    if node.op not in ("matmul", "dot"):
+        return None
+    from .labels import make_labels
+    nodes = graph.nodes
+    a, b = (nodes[j] for j in node.inputs)
+    given = [n for n in (a, b) if n.kind == "input" and not n.literal]
+    if not given:
+        return None
+    given.sort(key=lambda n: (n.shape != (), n is a))
+    culprit = given[0]
+    if not a.shape and not b.shape:  # both numbers: the matrix on the left comes first
+        culprit = a if a in given else b
+    other = b if culprit is a else a
+    labels = make_labels(graph)
+    if node.op == "dot":
+        count = other.shape[0] if len(other.shape) == 1 else None
+        if count is None:
+            return None
+        return _hint("shape.input_vector", name=culprit.name, other=labels[other.id],
+                     count=count, actual=list(culprit.shape))
+    if culprit is a and other.shape:  # W @ x: W's columns must match x's entries (rows)
+        return _hint("shape.input_columns", name=culprit.name, other=labels[other.id],
+                     count=other.shape[0], actual=list(culprit.shape))
+    if culprit is b and other.shape:  # W @ x: x's entries must match W's columns
+        return _hint("shape.input_entries", name=culprit.name, other=labels[other.id],
+                     count=other.shape[-1], actual=list(culprit.shape))
+    if not culprit.shape and not other.shape:  # both numbers: the user has typed no array yet
+        return _hint("shape.input_array", name=culprit.name)
+    return None
+
+
+def _hint(code: str, **params) -> dict:
+    return {"code": code, "params": params}
 
 
 def forward(graph) -> None:

@@ -21,6 +21,7 @@ class EngineError(Exception):
         self.end = end if end is not None or start is None else start + 1
         self.code = code
         self.params = params or {}
+        self.inputs: list[str] | None = None  # the program's inputs, when it parsed
 
     @classmethod
     def of(cls, code: str, start: int | None = None, end: int | None = None, **params):
@@ -30,7 +31,9 @@ class EngineError(Exception):
 
     def at(self, start: int | None, end: int | None):
         """The same problem, placed at another span of the text."""
-        return type(self)(self.message, start, end, self.code, self.params)
+        moved = type(self)(self.message, start, end, self.code, self.params)
+        moved.inputs = self.inputs
+        return moved
 
     def to_dict(self) -> dict:
         """The JSON shape shared by the API and the CLI."""
@@ -38,6 +41,8 @@ class EngineError(Exception):
         if self.code is not None:
             d["code"] = self.code
             d["params"] = self.params
+        if self.inputs is not None:
+            d["inputs"] = self.inputs
         return d
 
     def caret(self, text: str) -> str:

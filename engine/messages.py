@@ -4,7 +4,8 @@ An error carries a ``code`` and its ``params`` (plain data: names, characters,
 numbers, shapes as lists); the API sends both beside this English ``message``,
 so the page can say the same in another language (static/i18n/).
 Parameter conventions: a key ending in ``shape`` or named ``left``/``right``
-holds a shape (list of ints); ``found`` is the text of a token, where "" is
+holds a shape (list of ints), written like (2,3); ``actual`` holds a shape
+written in words (a 2×3 matrix); ``found`` is the text of a token, where "" is
 the end of the program and "\\n" the end of a line.
 """
 
@@ -107,6 +108,15 @@ MESSAGES = {
     "shape.dot_not_vectors": "dot() takes two vectors, got {left} and {right}; use @ for "
                              "matrices",
     "shape.dot_lengths": "dot() of vectors of different lengths: {left} and {right}",
+    # hints a shape error may carry in params["hint"]: which input needs which shape
+    "shape.input_columns": "{name} needs a matrix with as many columns as {other} has "
+                           "entries ({count}); it is {actual}",
+    "shape.input_entries": "{name} needs as many entries as {other} has columns ({count}); "
+                           "it is {actual}",
+    "shape.input_vector": "{name} needs to be a vector of {count} entries, as long as {other}; "
+                          "it is {actual}",
+    "shape.input_array": "{name} needs to be a vector or a matrix for @ (it is a number): give "
+                         "it a value such as [1, 2] or [[1, 2], [3, 4]]",
     "shape.list_of_expressions": "a list literal can hold only numbers; build arrays from "
                                  "variables with +, * and the functions",
     # limits
@@ -137,6 +147,15 @@ MESSAGES = {
 _SHAPE_KEYS = ("left", "right", "shape")
 
 
+def shape_words(shape) -> str:
+    """A shape in words: a number, a vector of 3 entries, a 2×3 matrix."""
+    if not shape:
+        return "a number"
+    if len(shape) == 1:
+        return f"a vector of {shape[0]} entr{'y' if shape[0] == 1 else 'ies'}"
+    return f"a {shape[0]}×{shape[1]} matrix"
+
+
 def found_text(found: str) -> str:
     """A token as a message names it: 'x', ';', the end of the line, the end of the program."""
     if found == "":
@@ -161,10 +180,14 @@ def english(code: str, params: dict) -> str:
     for key, value in params.items():
         if key in _SHAPE_KEYS or key.endswith("_shape"):
             words[key] = shape_text(value)
+        elif key == "actual":
+            words[key] = shape_words(value)
         elif key == "found":
             words[key] = found_text(value)
         elif key == "char":
             words[key] = char_text(value)
+        elif key == "hint":
+            continue
         elif isinstance(value, list):
             words[key] = ", ".join(map(str, value))
             words[key + "_s"] = "s" if len(value) > 1 else ""
@@ -172,4 +195,8 @@ def english(code: str, params: dict) -> str:
             words[key + "_s"] = "" if value == 1 else "s"
         elif isinstance(value, float):
             words[key] = f"{value:.6g}"
-    return MESSAGES[code].format(**words)
+    text = MESSAGES[code].format(**{k: v for k, v in words.items() if k != "hint"})
+    hint = params.get("hint")
+    if hint:  # a second sentence, itself a code and its parameters
+        text += "; " + english(hint["code"], hint["params"])
+    return text

@@ -142,8 +142,11 @@ def test_error(program, values, cls, message, span):
     # Every engine error says what it is as data too: a stable code and its parameters,
     # from which the English message is composed (the page writes its own words from them).
     assert err.code in MESSAGES and english(err.code, err.params) == err.message
-    assert err.to_dict() == {"message": err.message, "start": span[0], "end": span[1],
-                             "code": err.code, "params": err.params}
+    shape = {"message": err.message, "start": span[0], "end": span[1], "code": err.code,
+             "params": err.params}
+    if err.inputs is not None:  # a program that parsed says which inputs it has
+        shape["inputs"] = err.inputs
+    assert err.to_dict() == shape
     json.dumps(err.params)
     assert 0 <= err.start <= err.end <= len(program)
 

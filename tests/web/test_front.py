@@ -192,6 +192,16 @@ def posts_logged(server):
     return server.log_text().count('"POST /api/graph')
 
 
+def logged_until(condition, seconds=30):
+    """Whether ``condition`` (on the servers' logs) comes to hold within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 def wait_until_refused(port, seconds=30):
     """Wait until nothing listens on ``port`` any more (a connection is refused)."""
     deadline = time.monotonic() + seconds
@@ -214,8 +224,9 @@ def test_one_front_balances_two_app_servers_and_survives_one_dying():
                                                 f"127.0.0.1:{two.port}"]) as front:
         for _ in range(10):
             assert call(front.port, SMALL)[0] == 200
+        # gunicorn logs a request after answering it: wait for the log, not for luck
+        assert logged_until(lambda: posts_logged(one) + posts_logged(two) == 10)
         assert posts_logged(one) >= 1 and posts_logged(two) >= 1
-        assert posts_logged(one) + posts_logged(two) == 10
 
         os.killpg(one.pid, signal.SIGKILL)  # the whole app server: master and worker
         one.proc.wait()
@@ -225,7 +236,7 @@ def test_one_front_balances_two_app_servers_and_survives_one_dying():
         before = posts_logged(two)
         for _ in range(10):
             assert call(front.port, SMALL)[0] == 200
-        assert posts_logged(two) == before + 10
+        assert logged_until(lambda: posts_logged(two) == before + 10)
 
         os.killpg(two.pid, signal.SIGKILL)
         two.proc.wait()
