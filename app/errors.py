@@ -14,7 +14,8 @@ MESSAGES = {
 }
 
 
-def json_error(status, message, start=None, end=None, code=None, params=None, inputs=None):
+def json_error(status, message, start=None, end=None, code=None, params=None, inputs=None,
+               hint=None):
     """A JSON error response; ``start``/``end`` locate the problem in the program text.
 
     ``code`` and ``params`` say what the problem is as data (engine/messages.py),
@@ -24,6 +25,8 @@ def json_error(status, message, start=None, end=None, code=None, params=None, in
     error = {"message": message, "start": start, "end": end}
     if code is not None:
         error.update(code=code, params=params or {})
+    if hint is not None:  # a second sentence: which input needs which shape
+        error["hint"] = hint
     if inputs is not None:  # the program parsed: the inputs it needs values for
         error["inputs"] = inputs
     return jsonify({"error": error}), status

@@ -49,11 +49,10 @@ def plan(graph) -> int:
                 try:
                     node.shape = op.shape(shapes, op.symbol)
                 except ShapeProblem as problem:
-                    hint = _input_to_blame(graph, node)
-                    if hint is not None:  # which input needs which shape, in the same words
-                        problem.params["hint"] = hint
-                    raise ShapeError.of(problem.code, node.op_start, node.op_end,
-                                        **problem.params) from None
+                    err = ShapeError.of(problem.code, node.op_start, node.op_end,
+                                        **problem.params)
+                    err.hint = _input_to_blame(graph, node)  # which input needs which shape
+                    raise err from None
             else:
                 node.shape = ()
         size = math.prod(node.shape)
@@ -70,7 +69,8 @@ def plan(graph) -> int:
 def _input_to_blame(graph, node):
     """For `W @ x` or `dot(x, y)` that does not fit: which input needs which shape, if one can say.
 
-    Answers the hint as data, ``{"code", "params"}`` (params name the input), or None.
+    Answers the hint as data, ``{"code", "params", "message"}`` (params name the
+    input; message is the English), or None.
 
     A number where an array is needed is blamed first (a freshly typed name
     starts as 1.0), then the right operand, then the left; only inputs the
@@ -108,7 +108,7 @@ def _input_to_blame(graph, node):
 
 
 def _hint(code: str, **params) -> dict:
-    return {"code": code, "params": params}
+    return {"code": code, "params": params, "message": english(code, params)}
 
 
 def forward(graph) -> None:

@@ -22,6 +22,7 @@ class EngineError(Exception):
         self.code = code
         self.params = params or {}
         self.inputs: list[str] | None = None  # the program's inputs, when it parsed
+        self.hint: dict | None = None  # a second sentence as data: {"code", "params", "message"}
 
     @classmethod
     def of(cls, code: str, start: int | None = None, end: int | None = None, **params):
@@ -32,7 +33,7 @@ class EngineError(Exception):
     def at(self, start: int | None, end: int | None):
         """The same problem, placed at another span of the text."""
         moved = type(self)(self.message, start, end, self.code, self.params)
-        moved.inputs = self.inputs
+        moved.inputs, moved.hint = self.inputs, self.hint
         return moved
 
     def to_dict(self) -> dict:
@@ -41,6 +42,8 @@ class EngineError(Exception):
         if self.code is not None:
             d["code"] = self.code
             d["params"] = self.params
+        if self.hint is not None:
+            d["hint"] = self.hint
         if self.inputs is not None:
             d["inputs"] = self.inputs
         return d
@@ -48,7 +51,7 @@ class EngineError(Exception):
     def caret(self, text: str) -> str:
         """The message, then the offending line with ``^^^`` under the place."""
         if self.start is None or text is None:
-            return self.message
+            return self.message + (f"\n  {self.hint['message']}" if self.hint else "")
         start = max(0, min(self.start, len(text)))
         end = max(start + 1, min(self.end or start + 1, len(text) + 1))
         line_start = text.rfind("\n", 0, start) + 1
@@ -68,8 +71,9 @@ class EngineError(Exception):
         # A span running onto later lines is underlined up to the end of this one.
         width = max(1, min(end, hi, line_end) - start)
         pad = " " * (len(prefix) + start - lo)
+        hint = f"\n  {self.hint['message']}" if self.hint else ""
         return (f"{self.message}\n  line {line_no}, column {col + 1}:\n"
-                f"  {prefix}{shown}{suffix}\n  {pad}{'^' * width}")
+                f"  {prefix}{shown}{suffix}\n  {pad}{'^' * width}{hint}")
 
     def __str__(self) -> str:
         return self.message

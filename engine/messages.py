@@ -108,7 +108,7 @@ MESSAGES = {
     "shape.dot_not_vectors": "dot() takes two vectors, got {left} and {right}; use @ for "
                              "matrices",
     "shape.dot_lengths": "dot() of vectors of different lengths: {left} and {right}",
-    # hints a shape error may carry in params["hint"]: which input needs which shape
+    # hints a shape error may carry (EngineError.hint): which input needs which shape
     "shape.input_columns": "{name} needs a matrix with as many columns as {other} has "
                            "entries ({count}); it is {actual}",
     "shape.input_entries": "{name} needs as many entries as {other} has columns ({count}); "
@@ -186,8 +186,6 @@ def english(code: str, params: dict) -> str:
             words[key] = found_text(value)
         elif key == "char":
             words[key] = char_text(value)
-        elif key == "hint":
-            continue
         elif isinstance(value, list):
             words[key] = ", ".join(map(str, value))
             words[key + "_s"] = "s" if len(value) > 1 else ""
@@ -195,8 +193,4 @@ def english(code: str, params: dict) -> str:
             words[key + "_s"] = "" if value == 1 else "s"
         elif isinstance(value, float):
             words[key] = f"{value:.6g}"
-    text = MESSAGES[code].format(**{k: v for k, v in words.items() if k != "hint"})
-    hint = params.get("hint")
-    if hint:  # a second sentence, itself a code and its parameters
-        text += "; " + english(hint["code"], hint["params"])
-    return text
+    return MESSAGES[code].format(**words)

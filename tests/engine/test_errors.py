@@ -144,6 +144,8 @@ def test_error(program, values, cls, message, span):
     assert err.code in MESSAGES and english(err.code, err.params) == err.message
     shape = {"message": err.message, "start": span[0], "end": span[1], "code": err.code,
              "params": err.params}
+    if err.hint is not None:  # a shape error may say which input needs another shape
+        shape["hint"] = err.hint
     if err.inputs is not None:  # a program that parsed says which inputs it has
         shape["inputs"] = err.inputs
     assert err.to_dict() == shape

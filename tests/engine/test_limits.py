@@ -31,13 +31,12 @@ def test_shape_errors_surface_before_computing(monkeypatch):
     with pytest.raises(engine.ShapeError) as info:
         engine.evaluate("exp(W) @ x", {"W": [[1, 2], [3, 4]], "x": [1, 2, 3]})
     assert info.value.code == "shape.matmul_inner"
-    assert info.value.params == {"left": [2, 2], "right": [3], "left_inner": 2, "right_inner": 3,
-                                 "hint": {"code": "shape.input_entries",
-                                          "params": {"name": "x", "other": "exp(W)", "count": 2,
-                                                     "actual": [3]}}}
-    assert info.value.message == ("(2,2) @ (3,): inner dimensions 2 and 3 differ; x needs as "
-                                  "many entries as exp(W) has columns (2); it is a vector of "
-                                  "3 entries")
+    assert info.value.params == {"left": [2, 2], "right": [3], "left_inner": 2, "right_inner": 3}
+    assert info.value.message == "(2,2) @ (3,): inner dimensions 2 and 3 differ"
+    assert info.value.hint == {
+        "code": "shape.input_entries",
+        "params": {"name": "x", "other": "exp(W)", "count": 2, "actual": [3]},
+        "message": "x needs as many entries as exp(W) has columns (2); it is a vector of 3 entries"}
     assert info.value.inputs == ["W", "x"]
 
 

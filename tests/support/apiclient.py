@@ -23,9 +23,8 @@ def error_of(response, status=400):
     assert set(body) == {"error"}
     error = body["error"]
     # An engine error also says what it is as data (a stable code and its parameters).
-    assert set(error) in ({"message", "start", "end"},
-                          {"message", "start", "end", "code", "params"},
-                          {"message", "start", "end", "code", "params", "inputs"})
+    assert {"message", "start", "end"} <= set(error) <= {
+        "message", "start", "end", "code", "params", "hint", "inputs"}
     assert isinstance(error["message"], str) and error["message"]
     assert error["start"] is None or isinstance(error["start"], int)
     assert error["end"] is None or isinstance(error["end"], int)
