@@ -6,7 +6,7 @@ import { h } from "./dom.js";
 import { Editor } from "./editor.js";
 import * as exporting from "./exporting.js";
 import { valueView } from "./arrays.js";
-import { formatCompact, formatValue, shapeOf, shapeText } from "./format.js";
+import { formatFull, formatValue, shapeOf, shapeText } from "./format.js";
 import * as graph from "./graph.js";
 import { decodeHash, documentKey, encodeHash, parseValue, readValue, valueText } from "./hashstate.js";
 import { describeTarget, explanation, hasArrays, outputName } from "./panels.js";
@@ -139,14 +139,15 @@ function precision() {
   return Number(els.precision.value);
 }
 
+// A number, or every entry of an array (tooltips).
 function fmt(value) {
-  return formatValue(value, precision());
+  return formatFull(value, precision());
 }
 
 // One short line for a number or an array (the result strip): up to three
 // entries in full, else the shape and the first entries.
 function fmtCompact(value) {
-  return formatCompact(value, precision(), 3);
+  return formatValue(value, precision(), 3);
 }
 
 function showResult(data) {

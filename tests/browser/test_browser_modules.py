@@ -5,17 +5,9 @@ from pathlib import Path
 import pytest
 
 import engine
-from pagehelpers import CIRCUIT, CIRCUIT_VALUES
+from pagehelpers import CIRCUIT, CIRCUIT_VALUES, run_module
 
 pytestmark = pytest.mark.browser
-
-
-def run_module(page, module, body, arg=None):
-    """Import static/js/<module> in the page and run `body` (a function of (m, arg))."""
-    page.goto("/static/favicon.svg")  # same origin, nothing else running
-    return page.evaluate(
-        f"async (arg) => {{ const m = await import('/static/js/{module}'); return ({body})(m, arg); }}",
-        arg)
 
 
 def circuit_result():
@@ -94,11 +86,12 @@ def test_hash_decoding_is_forgiving(page):
 
 
 def test_number_formatting(page):
+    # The whole table, against the engine's formatter: test_browser_numbers.py.
     out = run_module(page, "format.js", """(m) => [
         m.formatNumber(-12, 2), m.formatNumber(0.7310585786, 2), m.formatNumber(-0.0001, 2),
-        m.formatNumber('Infinity', 2), m.formatValue([[1, 2], [3, 4.5]], 1), m.formatNumber(3, 0),
+        m.formatNumber('Infinity', 2), m.formatFull([[1, 2], [3, 4.5]], 1), m.formatNumber(3, 0),
     ]""")
-    assert out == ["-12.00", "0.73", "0.00", "Infinity", "[[1.0, 2.0], [3.0, 4.5]]", "3"]
+    assert out == ["-12.00", "0.73", "-1.00e-04", "inf", "[[1.0, 2.0], [3.0, 4.5]]", "3"]
 
 
 def test_player_generation_kills_stale_timers(page):

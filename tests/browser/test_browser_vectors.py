@@ -295,7 +295,7 @@ def test_read_value_and_formatting_helpers(page):
           text: [hs.valueText([[1, 2], [3, 4]]), hs.valueText([2, -3]), hs.valueText(-2)],
           shapes: [[], [3], [2, 3]].map(f.shapeText),
           of: [5, [1, 2, 3], [[1, 2, 3], [4, 5, 6]]].map(f.shapeOf),
-          compact: [f.formatCompact([1, 2], 2), f.formatCompact([[1, 2, 3, 4], [5, 6, 7, 8]], 1)],
+          compact: [f.formatValue([1, 2], 2), f.formatValue([[1, 2, 3, 4], [5, 6, 7, 8]], 1)],
           rule: f.ruleParts({ text: 'dL/dW = dL/d(W @ x) x\\u1d40 (outer product) = [[-1, 1], [-3, 3]]',
                               upstream_name: 'dL/d(W @ x)' }, 'L'),
           part: f.ruleParts({ text: 'dL/du (part 1 of 2) = dL/d(dot(u, v)) * v = [3, 4]',
