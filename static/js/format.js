@@ -96,28 +96,3 @@ export function formatValue(value, precision = 2, small = SMALL_ARRAY) {
   const preview = leaves(value).slice(0, PREVIEW).map((x) => formatNumber(x, precision));
   return `${shapeText(shapeOf(value))} [${preview.join(", ")}, \u2026]`;
 }
-
-// The symbolic part of a vectorized backward entry, with the upstream
-// gradient written as "dout":
-//   text "dL/dW = dL/d(W @ x) xᵀ (outer product) = [[-1, 1], [-3, 3]]"
-//   ->   {lhs: "dW", rhs: "dout xᵀ (outer product)"}
-// The engine's numbers at the end are dropped (the page shows them itself).
-// Returns null when the text does not have that form.
-export function ruleParts(entry, outputName) {
-  const text = (entry && entry.text) || "";
-  const first = text.indexOf(" = ");
-  const last = text.lastIndexOf(" = ");
-  if (first < 0 || last <= first) return null;
-  let lhs = text.slice(0, first).replace(/ \(part \d+ of \d+\)$/, "");
-  let rhs = text.slice(first + 3, last);
-  if (entry.upstream_name) rhs = rhs.split(entry.upstream_name).join("dout");
-  const prefix = `d${outputName}/`;
-  if (outputName && lhs.startsWith(prefix) && lhs.length > prefix.length) lhs = lhs.slice(prefix.length);
-  return { lhs, rhs };
-}
-
-// The "(summed over the broadcast axes back to shape ())" note of an entry, if any.
-export function broadcastNote(entry) {
-  const match = /\((summed over the broadcast axes.*)\)\s*$/.exec((entry && entry.text) || "");
-  return match ? match[1] : null;
-}

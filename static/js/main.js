@@ -401,15 +401,9 @@ function showStep() {
   const view = visibleAt(model, k);
   graph.applyView(state.managed, view);
   els.explain.replaceChildren(...explanation(model, view, {
-    result: state.result, fmt, gateLabel, precision: precision(),
+    result: state.result, precision: precision(), svg: state.svg,
   }));
   replaceHistory();
-}
-
-// The label the drawing gives a gate (`*-1`, `+1`), else the engine's symbol.
-function gateLabel(nodeId) {
-  const text = state.svg && state.svg.querySelector(`[id="node-${nodeId}"] text`);
-  return text ? text.textContent : state.model.nodes[nodeId].symbol;
 }
 
 // --- hover, click and the side panel -------------------------------------------------
@@ -437,7 +431,7 @@ function refreshSelection() {
       "Hover or click a gate or a wire in the graph, or put the cursor in the program."));
     return;
   }
-  const info = describeTarget(model, target, { result: state.result, fmt, precision: precision() });
+  const info = describeTarget(model, target, { result: state.result, precision: precision() });
   editor.setHighlight(info.span);
   els.details.replaceChildren(...info.content);
 }
