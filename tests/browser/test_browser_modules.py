@@ -1,4 +1,4 @@
-"""The page's pure ES modules (timeline, hash, format), run in Chromium itself."""
+"""The page's pure ES modules (timeline, hash, format, player, presets), run in Chromium itself."""
 
 from pathlib import Path
 
@@ -68,20 +68,25 @@ def test_node_at_offset_prefers_the_smallest_span(page):
     {"program": "W @ v", "values": {"W": [[1, 2], [3, 4]], "v": [1, -2]}, "step": 1},
 ])
 def test_hash_round_trip(page, doc):
-    back = run_module(page, "hashstate.js", "(m, doc) => m.decodeHash(m.encodeHash(doc))", doc)
-    assert back == doc
+    # Values are a Map in the page; they cross to Python as [name, value] pairs.
+    pairs = [[name, value] for name, value in doc["values"].items()]
+    back = run_module(page, "hashstate.js", """(m, doc) => {
+        const back = m.decodeHash(m.encodeHash({ ...doc, values: new Map(doc.values) }));
+        return { ...back, values: [...back.values] };
+    }""", {**doc, "values": pairs})
+    assert back == {**doc, "values": pairs}
 
 
 def test_hash_decoding_is_forgiving(page):
     out = run_module(page, "hashstate.js", """(m) => [
         m.decodeHash(''), m.decodeHash('#v=x:1'), m.decodeHash('#p=%E0%A4%A'),
-        m.decodeHash('#p=x&v=x:abc,y:2,:3,z&s=-1'),
+        ((d) => ({ ...d, values: [...d.values] }))(m.decodeHash('#p=x&v=x:abc,y:2,:3,z&s=-1')),
         ['1', ' -2.5 ', '1e3', '.5', 'abc', '', '1e999', 'NaN', '[1, 2]', '[[1],[2]]', '[true]', '[]', '0x10']
           .map(m.parseValue),
     ]""")
     empty, no_program, bad_escape, partial, values = out
     assert empty is None and no_program is None and bad_escape is None
-    assert partial == {"program": "x", "values": {"y": 2}, "step": None}
+    assert partial == {"program": "x", "values": [["y", 2]], "step": None}
     assert values == [1, -2.5, 1000, 0.5, None, None, None, None, [1, 2], [[1], [2]], None, None, None]
 
 
