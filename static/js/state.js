@@ -10,6 +10,7 @@
 //   precision, fold the display options sent with each request
 //   status         "pending" | "ready" | "error" | "empty"  (body[data-status])
 //   result, model  the last good answer and its index (timeline.buildModel), or null
+//   drawnProgram   the program text that answer is for
 //   error          {message, span} of the last failed request, until an answer comes
 //   empty          true while the program is blank
 //   pendingStep    the step the next answer opens on: undefined (keep it on the same
@@ -27,7 +28,7 @@ export const DEFAULT_VALUE = 1.0;
 export function initialState({ program = "", precision = 2, fold = true } = {}) {
   return {
     program, values: new Map(), precision, fold,
-    status: "pending", result: null, model: null, error: null, empty: false,
+    status: "pending", result: null, model: null, drawnProgram: null, error: null, empty: false,
     pendingStep: undefined, step: 0, playing: false, pinned: null, hovered: null,
   };
 }
@@ -70,7 +71,7 @@ export function requested(state) {
 
 export function emptied(state) {
   return {
-    ...state, status: "empty", empty: true, result: null, model: null, error: null,
+    ...state, status: "empty", empty: true, result: null, model: null, drawnProgram: null, error: null,
     step: 0, playing: false, pinned: null, hovered: null,
   };
 }
@@ -83,7 +84,7 @@ export function answered(state, data) {
   if (state.pendingStep !== undefined) step = state.pendingStep ?? model.total;
   else if (state.model && state.model.total === model.total) step = state.step;
   return {
-    ...state, status: "ready", result: data, model, error: null, empty: false,
+    ...state, status: "ready", result: data, model, drawnProgram: state.program, error: null, empty: false,
     pendingStep: undefined, step: clampStep(model, step), playing: false,
     pinned: state.pinned && targetExists(model, state.pinned) ? state.pinned : null,
     hovered: null,
@@ -162,8 +163,9 @@ export function clicked(state, target) {
 // that a name stands for its own node (q in `f = q * z` is the node q).
 export function targetAtOffset(state, offset) {
   const model = state.model;
-  // While the program has an error the drawing is of older text: its spans do not fit.
-  if (!model || offset === null || state.error) return null;
+  // While the program has an error, or its answer is on the way, the drawing is
+  // of older text: its spans do not fit.
+  if (!model || offset === null || state.error || state.program !== state.drawnProgram) return null;
   const text = state.program;
   let from = offset;
   let to = offset;

@@ -105,8 +105,11 @@ def test_hover_click_and_caret(page):
         s = S.caretMoved(s, null); note('caret nowhere');
         s = S.clicked(s, { node: 4 }); note('second click unpins');
         s = S.clicked(s, { edge: 'out' });
+        const typedOn = S.programEdited(s, s.program + ' ');  // its answer is on the way
         return { seen, same, pinnedAfterTyping: S.programEdited(s, 'x').pinned,
-                 keptPin: S.answered(s, JSON.parse(text)).pinned };
+                 keptPin: S.answered(s, JSON.parse(text)).pinned,
+                 caretBeforeTheAnswer: S.targetAtOffset(typedOn, 6),
+                 caretAfterIt: S.targetAtOffset(S.answered(typedOn, JSON.parse(text)), 6) };
     }""", answer_json())
     assert out["seen"] == [
         ["pinned", {"node": 4}], ["hover wins", {"edge": 1}],
@@ -115,6 +118,8 @@ def test_hover_click_and_caret(page):
         ["second click unpins", None]]
     assert out["same"]
     assert out["pinnedAfterTyping"] is None and out["keptPin"] == {"edge": "out"}
+    # The spans are of the drawn program: none while a newer text's answer is on the way.
+    assert out["caretBeforeTheAnswer"] is None and out["caretAfterIt"] == {"node": 2}
 
 
 def test_the_view_a_link_holds_has_every_name(page):
