@@ -2,7 +2,7 @@
 // numbers are the engine's, formatted to the chosen number of decimals.
 
 import { h } from "./dom.js";
-import { entryCount, formatCompact, formatNumber, formatValue, shapeOf, shapeText } from "./format.js";
+import { entryCount, formatFull, formatNumber, formatValue, shapeOf, shapeText } from "./format.js";
 
 // A value as an element: a number as text, a vector as one bracketed row,
 // a matrix as bracketed rows with the columns aligned.  Arrays with more than
@@ -11,8 +11,8 @@ import { entryCount, formatCompact, formatNumber, formatValue, shapeOf, shapeTex
 export function valueView(value, precision, { limit = Infinity, className = "" } = {}) {
   if (!Array.isArray(value)) return h("span", `scalar ${className}`.trim(), formatNumber(value, precision));
   if (entryCount(value) > limit) {
-    const span = h("span", `array-compact ${className}`.trim(), formatCompact(value, precision, 0));
-    span.title = formatValue(value, precision);
+    const span = h("span", `array-compact ${className}`.trim(), formatValue(value, precision, 0));
+    span.title = formatFull(value, precision);
     return span;
   }
   const rows = Array.isArray(value[0]) ? value : [value];

@@ -10,6 +10,7 @@ export class Editor {
     this.backdrop = backdrop;
     this.error = null; // [start, end] of the offending text
     this.highlight = null; // [start, end] of the selected node
+    this.syncQueued = false;
     textarea.addEventListener("input", () => this.redraw());
     textarea.addEventListener("scroll", () => this.syncScroll());
     new ResizeObserver(() => this.syncScroll()).observe(textarea);
@@ -25,14 +26,13 @@ export class Editor {
   }
 
   setError(span) {
+    if (sameSpan(span, this.error)) return;
     this.error = span;
     this.redraw();
   }
 
   setHighlight(span) {
-    const same = span === this.highlight
-      || (span && this.highlight && span[0] === this.highlight[0] && span[1] === this.highlight[1]);
-    if (same) return;
+    if (sameSpan(span, this.highlight)) return;
     this.highlight = span;
     this.redraw();
   }
@@ -42,7 +42,15 @@ export class Editor {
     const lines = text.split("\n").length;
     this.textarea.rows = Math.max(MIN_ROWS, Math.min(MAX_ROWS, lines));
     this.backdrop.replaceChildren(...markedText(text, this.error, this.highlight));
-    this.syncScroll();
+    // Reading the textarea's scroll position lays the page out; do it once, just
+    // before the next frame, not in the middle of the page's other changes.
+    if (!this.syncQueued) {
+      this.syncQueued = true;
+      requestAnimationFrame(() => {
+        this.syncQueued = false;
+        this.syncScroll();
+      });
+    }
   }
 
   syncScroll() {
@@ -66,6 +74,10 @@ export class Editor {
     }
     return null;
   }
+}
+
+function sameSpan(a, b) {
+  return a === b || (a && b && a[0] === b[0] && a[1] === b[1]);
 }
 
 // The text split into plain runs and <mark>s.  An error wins over the

@@ -1,26 +1,54 @@
-// Numbers as the figure writes them: fixed decimals; the engine sends
-// non-finite numbers as the strings "NaN", "Infinity", "-Infinity".
-// Values may be vectors and matrices (nested lists): these functions only
-// lay them out, they never compute with them.
+// Numbers as the engine writes them (engine/numbers.py, the one formatter; a
+// browser test compares both on the same table):
+//   * `precision` decimals in fixed notation: -2.00, 0.73;
+//   * scientific, with `precision` decimals and a two-digit exponent, from 1e5
+//     up (also when rounding reaches 1e5) and below 10**-precision, which fixed
+//     notation would show as zero: 1.23e+05, 1.00e-10;
+//   * rounding half away from zero on the exact binary value, which is what
+//     toFixed and toExponential do;
+//   * zero and -0 are 0.00; inf, -inf and nan, also when the JSON carries
+//     "Infinity", "-Infinity", "NaN".
+// Values may be vectors and matrices (nested lists): these functions only lay
+// them out, they never compute with them.
+
+const NONFINITE_JSON = { Infinity: Infinity, "-Infinity": -Infinity, NaN: NaN };
+const LARGEST_FIXED = 1e5;
+
+// A number from the JSON contract: a number, or one of the three strings.
+function asNumber(value) {
+  if (typeof value === "string" && Object.hasOwn(NONFINITE_JSON, value)) return NONFINITE_JSON[value];
+  return value;
+}
+
+// 10**-precision as the literal "1e-p" reads, the float the engine compares with.
+function smallestFixed(precision) {
+  return Number(`1e-${precision}`);
+}
+
+// toExponential writes "1.23e+5"; the engine (Python) pads the exponent to two digits.
+function scientific(x, precision) {
+  const [mantissa, exponent] = x.toExponential(precision).split("e");
+  const sign = exponent[0];
+  return `${mantissa}e${sign}${exponent.slice(1).padStart(2, "0")}`;
+}
 
 export function formatNumber(value, precision = 2) {
-  if (typeof value === "string") return value;
-  if (typeof value !== "number") return String(value);
-  const text = value.toFixed(precision);
-  // -0.00 reads as a mistake on a slide; a tiny negative rounds to plain zero.
-  return /^-0\.?0*$/.test(text) ? text.slice(1) : text;
-}
-
-export function formatValue(value, precision = 2) {
-  if (Array.isArray(value)) {
-    return `[${value.map((item) => formatValue(item, precision)).join(", ")}]`;
+  const x = asNumber(value);
+  if (typeof x !== "number") return String(x);
+  if (Number.isNaN(x)) return "nan";
+  if (x === Infinity) return "inf";
+  if (x === -Infinity) return "-inf";
+  if (x === 0) return (0).toFixed(precision); // also turns -0 into 0.00
+  const magnitude = Math.abs(x);
+  if (magnitude >= smallestFixed(precision) && magnitude < LARGEST_FIXED) {
+    const text = x.toFixed(precision);
+    if (Math.abs(Number(text)) < LARGEST_FIXED) return text;
   }
-  return formatNumber(value, precision);
+  return scientific(x, precision);
 }
 
-// Arrays with at most this many entries are written out in full in compact
-// places (the result strip, the input's gradient); larger ones as their shape
-// and the first few entries, like the wires in the drawing.
+// Arrays with at most this many entries are written out in full (as the
+// engine writes a wire); larger ones as their shape and the first few entries.
 export const SMALL_ARRAY = 6;
 const PREVIEW = 3;
 
@@ -54,35 +82,17 @@ function leaves(value) {
   return Array.isArray(value) ? value.flatMap(leaves) : [value];
 }
 
-// A value in one short line: small arrays in full, larger ones as
-// "(2,4) [1.00, 2.00, 3.00, …]".
-export function formatCompact(value, precision = 2, small = SMALL_ARRAY) {
-  if (!Array.isArray(value) || entryCount(value) <= small) return formatValue(value, precision);
+// Every entry: "[[1.00, 2.00], [3.00, 4.00]]" (tooltips, where the whole array fits).
+export function formatFull(value, precision = 2) {
+  if (Array.isArray(value)) return `[${value.map((item) => formatFull(item, precision)).join(", ")}]`;
+  return formatNumber(value, precision);
+}
+
+// A value in one short line, as engine.numbers.format_value writes it: a number,
+// an array of at most `small` entries in full, a larger one as its shape and
+// first entries, "(2,4) [1.00, 2.00, 3.00, …]".
+export function formatValue(value, precision = 2, small = SMALL_ARRAY) {
+  if (!Array.isArray(value) || entryCount(value) <= small) return formatFull(value, precision);
   const preview = leaves(value).slice(0, PREVIEW).map((x) => formatNumber(x, precision));
   return `${shapeText(shapeOf(value))} [${preview.join(", ")}, \u2026]`;
-}
-
-// The symbolic part of a vectorized backward entry, with the upstream
-// gradient written as "dout":
-//   text "dL/dW = dL/d(W @ x) xᵀ (outer product) = [[-1, 1], [-3, 3]]"
-//   ->   {lhs: "dW", rhs: "dout xᵀ (outer product)"}
-// The engine's numbers at the end are dropped (the page shows them itself).
-// Returns null when the text does not have that form.
-export function ruleParts(entry, outputName) {
-  const text = (entry && entry.text) || "";
-  const first = text.indexOf(" = ");
-  const last = text.lastIndexOf(" = ");
-  if (first < 0 || last <= first) return null;
-  let lhs = text.slice(0, first).replace(/ \(part \d+ of \d+\)$/, "");
-  let rhs = text.slice(first + 3, last);
-  if (entry.upstream_name) rhs = rhs.split(entry.upstream_name).join("dout");
-  const prefix = `d${outputName}/`;
-  if (outputName && lhs.startsWith(prefix) && lhs.length > prefix.length) lhs = lhs.slice(prefix.length);
-  return { lhs, rhs };
-}
-
-// The "(summed over the broadcast axes back to shape ())" note of an entry, if any.
-export function broadcastNote(entry) {
-  const match = /\((summed over the broadcast axes.*)\)\s*$/.exec((entry && entry.text) || "");
-  return match ? match[1] : null;
 }

@@ -15,7 +15,7 @@ export function insertSvg(container, svgText) {
     throw new Error("the server's drawing is not an SVG");
   }
   for (const title of root.querySelectorAll("title")) title.remove();
-  const svg = document.importNode(root, true);
+  const svg = document.adoptNode(root); // moved, not copied
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-label", "Computation graph");
   svg.classList.add("circuit");

@@ -1,8 +1,11 @@
 // The view in the URL hash: #p=<program>&v=x:-2,y:5&s=7  (pure functions).
+// Values are a Map from input name to value: a name is any identifier,
+// `__proto__` and `constructor` included, which a plain object would mistake
+// for its own machinery.
 
 export function encodeHash({ program, values, step }) {
   const parts = [`p=${encodeURIComponent(program)}`];
-  const pairs = Object.entries(values || {})
+  const pairs = [...(values || new Map())]
     .filter(([, value]) => isInputValue(value))
     .map(([name, value]) => `${encodeURIComponent(name)}:${encodeValue(value)}`);
   if (pairs.length) parts.push(`v=${pairs.join(",")}`);
@@ -10,8 +13,8 @@ export function encodeHash({ program, values, step }) {
   return `#${parts.join("&")}`;
 }
 
-// Returns {program, values, step} or null when the hash holds no program.
-// step is null when absent (meaning: the whole figure).
+// Returns {program, values (a Map), step} or null when the hash holds no
+// program.  step is null when absent (meaning: the whole figure).
 export function decodeHash(hash) {
   const text = (hash || "").replace(/^#/, "");
   if (!text) return null;
@@ -27,7 +30,7 @@ export function decodeHash(hash) {
   } catch {
     return null;
   }
-  const values = {};
+  const values = new Map();
   for (const pair of (fields.get("v") || "").split(",")) {
     const colon = pair.lastIndexOf(":");
     if (colon <= 0) continue;
@@ -43,7 +46,7 @@ export function decodeHash(hash) {
     } catch {
       continue;
     }
-    if (value !== null) values[name] = value;
+    if (value !== null) values.set(name, value);
   }
   const stepText = fields.get("s");
   const step = stepText && /^\d+$/.test(stepText) ? Number(stepText) : null;

@@ -1,10 +1,11 @@
 // The text panels: the chain-rule explanation of a step, and the details of a
-// hovered gate or wire.  They only lay out what the engine sent; `fmt` formats
-// a number for display.
+// hovered gate or wire.  They only lay out what the engine sent, with the
+// page's one number formatter (format.js) at `precision` decimals.
 
 import { h } from "./dom.js";
 import { fullValueView, valueView } from "./arrays.js";
-import { broadcastNote, ruleParts, shapeOf, shapeText, shapeWords } from "./format.js";
+import { broadcastOf, gateLabel, ruleOf, shapesOf } from "./explain-data.js";
+import { formatNumber, shapeOf, shapeText, shapeWords } from "./format.js";
 import { phaseTitle } from "./timeline.js";
 
 export function outputName(result) {
@@ -16,8 +17,8 @@ export function hasArrays(model) {
   return model.nodes.some((node) => (node.shape || []).length > 0);
 }
 
-// The explanation under the player for a visibleAt() view.
-export function explanation(model, view, { result, fmt, gateLabel, precision }) {
+// The explanation under the player for a visibleAt() view; `svg` is the drawing (or null).
+export function explanation(model, view, { result, precision, svg }) {
   const title = h("p", "explain-title", phaseTitle(model, view.k));
   const step = view.step;
   const arrays = hasArrays(model);
@@ -38,8 +39,8 @@ export function explanation(model, view, { result, fmt, gateLabel, precision }) 
     if (arrays) parts.push(h("p", "explain-shapes", forwardShapes(model, step.node)));
     return parts;
   }
-  title.append(" \u2014 through ", h("code", "inline", gateLabel(step.node)));
-  const ctx = { model, step, fmt, precision, arrays, output: outputName(result) };
+  title.append(" \u2014 through ", h("code", "inline", gateLabel(model, step.node, svg)));
+  const ctx = { model, step, precision, arrays, output: outputName(result) };
   const vectorized = (step.edges || []).some((entry) => entry.local === null);
   const parts = [title, vectorized ? ruleTable(ctx) : chainTable(ctx)];
   for (const sum of step.completes || []) {
@@ -81,7 +82,7 @@ function tableWithHead(columns) {
 }
 
 // local gradient x upstream gradient = downstream gradient, one row per input wire.
-function chainTable({ model, step, fmt, precision, arrays }) {
+function chainTable({ model, step, precision, arrays }) {
   const table = tableWithHead([["wire", "wire"], ["local gradient", "term-local"], ["", "op"],
     ["upstream gradient", "term-upstream"], ["", "op"], ["downstream gradient", "term-grad"]]);
   const body = table.createTBody();
@@ -90,16 +91,16 @@ function chainTable({ model, step, fmt, precision, arrays }) {
     const elementwise = Array.isArray(entry.local) && Array.isArray(entry.upstream);
     const times = h("td", "op", elementwise ? "\u2299" : "\u00D7");
     if (elementwise) times.title = "entry by entry (elementwise product)";
-    const grad = term(cell(entry.grad, fmt, precision), entry.grad_name, "term-grad",
+    const grad = term(cell(entry.grad, precision), entry.grad_name, "term-grad",
       arrays ? model.nodes[entry.source].shape : null);
-    const note = broadcastNote(entry);
+    const note = broadcastOf(entry);
     if (note) grad.append(h("span", "term-note", note));
     const row = h("tr", null,
       sourceCell(model, entry),
-      term(cell(entry.local, fmt, precision), entry.local_name, "term-local",
+      term(cell(entry.local, precision), entry.local_name, "term-local",
         arrays ? shapeOf(entry.local) : null),
       times,
-      term(cell(entry.upstream, fmt, precision), entry.upstream_name, "term-upstream",
+      term(cell(entry.upstream, precision), entry.upstream_name, "term-upstream",
         arrays ? upShape : null),
       h("td", "op", "="),
       grad);
@@ -112,26 +113,26 @@ function chainTable({ model, step, fmt, precision, arrays }) {
 // For the vectorized rules (matmul, sum, mean, dot, transpose) there is no
 // local gradient to multiply by: the row shows the rule with the operand
 // names, the upstream gradient dout and the result, each with its shape.
-function ruleTable({ model, step, fmt, precision, output }) {
+function ruleTable({ model, step, precision, output }) {
   const table = tableWithHead([["wire", "wire"], ["rule", "term-rule"],
     ["upstream gradient (dout)", "term-upstream"], ["", "op"], ["downstream gradient", "term-grad"]]);
   table.classList.add("vectorized");
   const body = table.createTBody();
   const upShape = model.nodes[step.node].shape;
   for (const entry of step.edges || []) {
-    const rule = ruleParts(entry, output);
+    const rule = ruleOf(entry, output);
     const ruleText = rule ? `${rule.lhs} = ${rule.rhs}` : `${entry.grad_name} = ${entry.rule}`;
     const ruleCell = h("td", "term-rule", h("code", "rule-text", ruleText));
-    const shapes = /shapes: (.*)$/.exec(entry.chain || "");
-    if (shapes) ruleCell.append(h("span", "term-shape", `shapes ${shapes[1].replace("<-", "\u2190")}`));
-    const grad = term(cell(entry.grad, fmt, precision), entry.grad_name, "term-grad",
+    const shapes = shapesOf(entry);
+    if (shapes) ruleCell.append(h("span", "term-shape", `shapes ${shapes}`));
+    const grad = term(cell(entry.grad, precision), entry.grad_name, "term-grad",
       model.nodes[entry.source].shape);
-    const note = broadcastNote(entry);
+    const note = broadcastOf(entry);
     if (note) grad.append(h("span", "term-note", note));
     const row = h("tr", null,
       sourceCell(model, entry),
       ruleCell,
-      term(cell(entry.upstream, fmt, precision), entry.upstream_name, "term-upstream", upShape),
+      term(cell(entry.upstream, precision), entry.upstream_name, "term-upstream", upShape),
       h("td", "op", "="),
       grad);
     row.title = entry.chain || entry.text;
@@ -141,9 +142,9 @@ function ruleTable({ model, step, fmt, precision, output }) {
 }
 
 // What goes in a term's number slot: text for a number, a small matrix for an array.
-function cell(value, fmt, precision) {
-  if (!Array.isArray(value)) return fmt(value);
-  return valueView(value, precision ?? 2, { limit: 12 });
+function cell(value, precision) {
+  if (!Array.isArray(value)) return formatNumber(value, precision);
+  return valueView(value, precision, { limit: 12 });
 }
 
 // A number (or array) over its name (df/dq), and its shape when arrays are about.
@@ -157,11 +158,12 @@ function term(content, name, className, shape) {
 }
 
 // The side panel for a node or a wire: {span to mark in the program, content}.
-export function describeTarget(model, target, { result, fmt, precision }) {
+export function describeTarget(model, target, { result, precision }) {
   if (target.edge === "out") target = { node: model.outputNode };
   const arrays = hasArrays(model);
   const output = outputName(result);
-  const full = (value, kind) => (Array.isArray(value) ? fullValueView(value, precision ?? 2, kind) : fmt(value));
+  const full = (value, kind) => (Array.isArray(value)
+    ? fullValueView(value, precision, kind) : formatNumber(value, precision));
   if (target.node !== undefined) {
     const node = model.nodes[target.node];
     const heading = node.kind === "op"
@@ -207,7 +209,7 @@ function shortName(model, entry) {
 
 // A vectorized rule with the operand names, and what dout stands for.
 function ruleLine(entry, output) {
-  const rule = ruleParts(entry, output);
+  const rule = ruleOf(entry, output);
   if (!rule) return h("code", "inline", entry.rule);
   return h("span", null, h("code", "inline", `${rule.lhs} = ${rule.rhs}`),
     h("span", "detail-note", `dout = ${entry.upstream_name}`));

@@ -1,21 +1,13 @@
-"""The page's pure ES modules (timeline, hash, format), run in Chromium itself."""
+"""The page's pure ES modules (timeline, hash, format, player, presets), run in Chromium itself."""
 
 from pathlib import Path
 
 import pytest
 
 import engine
-from tests.support.pagehelpers import CIRCUIT, CIRCUIT_VALUES
+from tests.support.pagehelpers import CIRCUIT, CIRCUIT_VALUES, run_module
 
 pytestmark = pytest.mark.browser
-
-
-def run_module(page, module, body, arg=None):
-    """Import static/js/<module> in the page and run `body` (a function of (m, arg))."""
-    page.goto("/static/favicon.svg")  # same origin, nothing else running
-    return page.evaluate(
-        f"async (arg) => {{ const m = await import('/static/js/{module}'); return ({body})(m, arg); }}",
-        arg)
 
 
 def circuit_result():
@@ -76,29 +68,35 @@ def test_node_at_offset_prefers_the_smallest_span(page):
     {"program": "W @ v", "values": {"W": [[1, 2], [3, 4]], "v": [1, -2]}, "step": 1},
 ])
 def test_hash_round_trip(page, doc):
-    back = run_module(page, "hashstate.js", "(m, doc) => m.decodeHash(m.encodeHash(doc))", doc)
-    assert back == doc
+    # Values are a Map in the page; they cross to Python as [name, value] pairs.
+    pairs = [[name, value] for name, value in doc["values"].items()]
+    back = run_module(page, "hashstate.js", """(m, doc) => {
+        const back = m.decodeHash(m.encodeHash({ ...doc, values: new Map(doc.values) }));
+        return { ...back, values: [...back.values] };
+    }""", {**doc, "values": pairs})
+    assert back == {**doc, "values": pairs}
 
 
 def test_hash_decoding_is_forgiving(page):
     out = run_module(page, "hashstate.js", """(m) => [
         m.decodeHash(''), m.decodeHash('#v=x:1'), m.decodeHash('#p=%E0%A4%A'),
-        m.decodeHash('#p=x&v=x:abc,y:2,:3,z&s=-1'),
+        ((d) => ({ ...d, values: [...d.values] }))(m.decodeHash('#p=x&v=x:abc,y:2,:3,z&s=-1')),
         ['1', ' -2.5 ', '1e3', '.5', 'abc', '', '1e999', 'NaN', '[1, 2]', '[[1],[2]]', '[true]', '[]', '0x10']
           .map(m.parseValue),
     ]""")
     empty, no_program, bad_escape, partial, values = out
     assert empty is None and no_program is None and bad_escape is None
-    assert partial == {"program": "x", "values": {"y": 2}, "step": None}
+    assert partial == {"program": "x", "values": [["y", 2]], "step": None}
     assert values == [1, -2.5, 1000, 0.5, None, None, None, None, [1, 2], [[1], [2]], None, None, None]
 
 
 def test_number_formatting(page):
+    # The whole table, against the engine's formatter: test_browser_numbers.py.
     out = run_module(page, "format.js", """(m) => [
         m.formatNumber(-12, 2), m.formatNumber(0.7310585786, 2), m.formatNumber(-0.0001, 2),
-        m.formatNumber('Infinity', 2), m.formatValue([[1, 2], [3, 4.5]], 1), m.formatNumber(3, 0),
+        m.formatNumber('Infinity', 2), m.formatFull([[1, 2], [3, 4.5]], 1), m.formatNumber(3, 0),
     ]""")
-    assert out == ["-12.00", "0.73", "0.00", "Infinity", "[[1.0, 2.0], [3.0, 4.5]]", "3"]
+    assert out == ["-12.00", "0.73", "-1.00e-04", "inf", "[[1.0, 2.0], [3.0, 4.5]]", "3"]
 
 
 def test_player_generation_kills_stale_timers(page):

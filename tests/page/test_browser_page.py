@@ -11,8 +11,12 @@ pytestmark = pytest.mark.browser
 
 
 def type_program(page, text):
+    """Type `text` over the whole program, as a person does: select all, then type.
+
+    (Emptying the editor first would ask for a blank program, which clears the graph.)
+    """
     editor = page.locator("#program")
-    editor.fill("")
+    editor.select_text()
     editor.press_sequentially(text)
 
 

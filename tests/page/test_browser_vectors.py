@@ -290,15 +290,16 @@ def test_read_value_and_formatting_helpers(page):
     out = page.evaluate("""async () => {
         const hs = await import('/static/js/hashstate.js');
         const f = await import('/static/js/format.js');
+        const x = await import('/static/js/explain-data.js');
         return {
           read: ['[2, -3]', ' [[1, 2],[3, 4]] ', '-2', '[1e-3, .5]', '[1e999]'].map(hs.readValue),
           text: [hs.valueText([[1, 2], [3, 4]]), hs.valueText([2, -3]), hs.valueText(-2)],
           shapes: [[], [3], [2, 3]].map(f.shapeText),
           of: [5, [1, 2, 3], [[1, 2, 3], [4, 5, 6]]].map(f.shapeOf),
-          compact: [f.formatCompact([1, 2], 2), f.formatCompact([[1, 2, 3, 4], [5, 6, 7, 8]], 1)],
-          rule: f.ruleParts({ text: 'dL/dW = dL/d(W @ x) x\\u1d40 (outer product) = [[-1, 1], [-3, 3]]',
+          compact: [f.formatValue([1, 2], 2), f.formatValue([[1, 2, 3, 4], [5, 6, 7, 8]], 1)],
+          rule: x.ruleOf({ text: 'dL/dW = dL/d(W @ x) x\\u1d40 (outer product) = [[-1, 1], [-3, 3]]',
                               upstream_name: 'dL/d(W @ x)' }, 'L'),
-          part: f.ruleParts({ text: 'dL/du (part 1 of 2) = dL/d(dot(u, v)) * v = [3, 4]',
+          part: x.ruleOf({ text: 'dL/du (part 1 of 2) = dL/d(dot(u, v)) * v = [3, 4]',
                               upstream_name: 'dL/d(dot(u, v))' }, 'L'),
         };
     }""")

@@ -16,6 +16,18 @@ def share_hash(program, values=None, step=None):
     return "#" + "&".join(parts)
 
 
+def run_module(page, module, body, arg=None):
+    """Import static/js/<module> in the page and run `body` (a function of (m, arg)).
+
+    `arg` crosses as Playwright serialises it: an object key `__proto__` is lost on
+    the way, so pass such data as JSON text (or [name, value] pairs).
+    """
+    page.goto("/static/favicon.svg")  # same origin, nothing else running
+    return page.evaluate(
+        f"async (arg) => {{ const m = await import('/static/js/{module}'); return ({body})(m, arg); }}",
+        arg)
+
+
 def wait_ready(page):
     page.wait_for_selector("body[data-status=ready]", state="attached")
 

@@ -1,0 +1,115 @@
+// The controls: the example picker, the player's buttons and keys, zoom, the
+// display options, downloads and the copy-link button.  They only call back;
+// what a change does to the state is main.js's business.
+
+import * as exporting from "./exporting.js";
+import { PRESET_GROUPS } from "./presets.js";
+
+export function setupPresets(select, onPreset) {
+  select.append(new Option("Choose an example\u2026", ""));
+  const byId = new Map();
+  for (const group of PRESET_GROUPS) {
+    const optgroup = document.createElement("optgroup");
+    optgroup.label = group.label;
+    for (const preset of group.presets) {
+      optgroup.append(new Option(preset.title, preset.id));
+      byId.set(preset.id, preset);
+    }
+    select.append(optgroup);
+  }
+  select.addEventListener("change", () => {
+    const preset = byId.get(select.value);
+    select.value = "";
+    select.blur(); // or the arrow keys meant for stepping would pick the next example
+    if (preset) onPreset(preset);
+  });
+}
+
+function isTyping(target) {
+  return target instanceof HTMLElement
+    && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+}
+
+// ← → step, Home/End, space plays or pauses; never while typing into a field.
+function onKeyDown(event, player) {
+  if (event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target)) return;
+  const onButton = event.target instanceof HTMLButtonElement;
+  const actions = {
+    ArrowLeft: () => player.step(-1),
+    ArrowRight: () => player.step(1),
+    Home: () => player.seek(0),
+    End: () => player.seek(player.total),
+    " ": onButton ? null : () => player.toggle(), // on a button, space presses the button
+  };
+  const action = actions[event.key];
+  if (!action) return;
+  event.preventDefault();
+  action();
+}
+
+export function setupPlayer(els, player) {
+  const click = (id, action) => document.getElementById(id).addEventListener("click", action);
+  click("step-first", () => player.seek(0));
+  click("step-prev", () => player.step(-1));
+  click("step-next", () => player.step(1));
+  click("step-last", () => player.seek(player.total));
+  click("show-all", () => player.seek(player.total));
+  els.play.addEventListener("click", () => player.toggle());
+  els.scrubber.addEventListener("input", () => player.seek(Number(els.scrubber.value)));
+  els.speed.addEventListener("change", () => {
+    player.setSpeed(Number(els.speed.value));
+    els.speed.blur();
+  });
+  // Toolbar buttons do not take the focus on a click: the arrow keys and space
+  // keep driving the player (and a focused editor stays focused).
+  for (const button of document.querySelectorAll(".player-controls button, .zoom-controls button")) {
+    button.addEventListener("mousedown", (event) => event.preventDefault());
+  }
+  document.addEventListener("keydown", (event) => onKeyDown(event, player));
+}
+
+export function setupZoom(viewport) {
+  document.getElementById("zoom-in").addEventListener("click", () => viewport.zoomBy(1.25));
+  document.getElementById("zoom-out").addEventListener("click", () => viewport.zoomBy(0.8));
+  document.getElementById("zoom-fit").addEventListener("click", () => viewport.fit());
+}
+
+// The display options: onChange({precision, fold}) after either changes.
+export function setupOptions(els, onChange) {
+  const read = () => onChange(readOptions(els));
+  els.precision.addEventListener("change", read);
+  els.fold.addEventListener("change", read);
+}
+
+export function readOptions(els) {
+  return { precision: Number(els.precision.value), fold: els.fold.checked };
+}
+
+// Downloads of the answer's drawing (`answer()` gives the current one) and
+// copying the link (`flushLink()` writes the URL first).
+export function setupExports(els, { answer, flushLink }) {
+  let toastTimer = null;
+  const toast = (text) => {
+    els.toast.textContent = text;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { els.toast.textContent = ""; }, 2500);
+  };
+  els.exports["download-svg"].addEventListener("click", () => {
+    exporting.download("backprop-graph.svg", exporting.svgBlob(answer().svg));
+  });
+  els.exports["download-dot"].addEventListener("click", () => {
+    exporting.download("backprop-graph.dot", exporting.textBlob(answer().dot));
+  });
+  els.exports["download-png"].addEventListener("click", async () => {
+    try {
+      exporting.download("backprop-graph.png", await exporting.pngBlob(answer().svg));
+    } catch (error) {
+      toast(`Could not make the PNG: ${error.message}`);
+    }
+  });
+  document.getElementById("copy-link").addEventListener("click", async () => {
+    flushLink();
+    const copied = await exporting.copyText(window.location.href);
+    toast(copied ? "Link copied" : "Copy the address bar to share this view");
+  });
+}

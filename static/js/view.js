@@ -1,0 +1,141 @@
+// Draws the page from the state (state.js): the one redraw path.  draw(state)
+// compares with the state it drew last and redraws only the parts whose data
+// changed: the answer (drawing, result strip, inputs, exports), the message,
+// the step (the player's controls, the figure's classes, the explanation) and
+// the selection (hover marks, the side panel).  Everything is shown by
+// toggling CSS classes or replacing a panel's children.
+
+import { h } from "./dom.js";
+import { formatFull, formatValue } from "./format.js";
+import * as graph from "./graph.js";
+import { describeTarget, explanation, hasArrays, outputName } from "./panels.js";
+import { selectedTarget } from "./state.js";
+import { stepCounter, visibleAt } from "./timeline.js";
+
+const EXPORTS = { "download-svg": "svg", "download-png": "svg", "download-dot": "dot" };
+const NO_SELECTION = "Hover or click a gate or a wire in the graph, or put the cursor in the program.";
+const EMPTY_NOTE = "Type an expression, for example (x + y) * z";
+// The result strip writes arrays of up to this many entries in full.
+const STRIP_ARRAY = 3;
+
+export class View {
+  constructor(els, { editor, viewport, inputs }) {
+    this.els = els;
+    this.editor = editor;
+    this.viewport = viewport;
+    this.inputs = inputs;
+    this.svg = null; // the drawing in the page
+    this.managed = []; // its elements the player toggles (graph.indexSvg)
+    this.last = null; // the state drawn last
+  }
+
+  draw(state) {
+    const last = this.last || {}; // the first draw draws every part
+    this.last = state;
+    // An example or a link set the program; typing has already put it in the editor.
+    if (state.program !== last.program && state.program !== this.editor.text) this.editor.text = state.program;
+    const answer = state.result !== last.result || state.empty !== last.empty;
+    if (answer) this.drawAnswer(state);
+    if (answer || state.error !== last.error) this.drawMessage(state);
+    if (answer || state.step !== last.step || state.playing !== last.playing) this.drawStep(state);
+    if (answer || state.hovered !== last.hovered || state.pinned !== last.pinned) this.drawSelection(state);
+    document.body.dataset.status = state.status; // tests and CSS wait on it
+    // Fitting reads the layout: once, after every change above is made.
+    if (answer && this.svg) this.viewport.attach(this.svg);
+  }
+
+  drawAnswer({ result, model, empty, values, precision }) {
+    const { els } = this;
+    const arrays = model ? hasArrays(model) : false; // wider side column, taller explanation
+    document.body.classList.toggle("has-arrays", arrays);
+    els.player.classList.toggle("has-arrays", arrays);
+    els.graph.classList.toggle("is-empty", empty);
+    if (result && result.svg) {
+      this.svg = graph.insertSvg(els.canvas, result.svg);
+      this.managed = graph.indexSvg(this.svg);
+      this.showNote(null);
+    } else if (result || empty) {
+      els.canvas.replaceChildren();
+      this.svg = null;
+      this.managed = [];
+      this.viewport.detach();
+      const why = result && (result.render_error ? result.render_error.message : "no drawing came back");
+      this.showNote(result ? `The numbers are ready, but the graph could not be drawn: ${why}` : EMPTY_NOTE);
+    }
+    if (result || empty) this.inputs.draw(result, values, precision, result ? outputName(result) : "f");
+    els.strip.replaceChildren(...(result ? stripParts(result, precision) : []));
+    for (const [id, key] of Object.entries(EXPORTS)) els.exports[id].disabled = !result || !result[key];
+  }
+
+  // The error of the last request (the last good graph stays, dimmed), else the answer's warnings.
+  drawMessage({ error, result }) {
+    const { els } = this;
+    els.graph.classList.toggle("is-stale", Boolean(error));
+    this.editor.setError(error ? error.span : null);
+    if (error) {
+      els.message.replaceChildren(h("p", "error-text", error.message));
+      els.message.className = "message is-error";
+      return;
+    }
+    const warnings = (result && result.warnings) || [];
+    els.message.className = warnings.length ? "message is-warning" : "message";
+    els.message.replaceChildren(...warnings.map((text) => h("p", "warning-text", text)));
+  }
+
+  drawStep({ model, result, step, playing, precision }) {
+    const { els } = this;
+    const total = model ? model.total : 0;
+    els.scrubber.max = String(total);
+    els.scrubber.value = String(step);
+    els.scrubber.disabled = total === 0;
+    els.counter.textContent = model ? stepCounter(model, step) : "step 0 / 0";
+    els.playLabel.textContent = playing ? "Pause" : "Play";
+    els.play.classList.toggle("is-playing", playing);
+    els.player.classList.toggle("is-empty", !model);
+    if (!model) {
+      els.explain.replaceChildren();
+      return;
+    }
+    const view = visibleAt(model, step);
+    graph.applyView(this.managed, view);
+    els.explain.replaceChildren(...explanation(model, view, { result, precision, svg: this.svg }));
+  }
+
+  drawSelection(state) {
+    const target = selectedTarget(state);
+    const { model } = state;
+    if (this.svg) graph.setHover(this.svg, target && model ? graph.idsForTarget(model, target) : []);
+    if (!target || !model) {
+      this.editor.setHighlight(null);
+      this.els.details.replaceChildren(h("p", "muted", NO_SELECTION));
+      return;
+    }
+    const info = describeTarget(model, target, { result: state.result, precision: state.precision });
+    this.editor.setHighlight(info.span);
+    this.els.details.replaceChildren(...info.content);
+  }
+
+  showNote(text) {
+    this.els.note.hidden = !text;
+    this.els.note.textContent = text || "";
+  }
+}
+
+// "f = -12.00  df/dx = -4.00 …": the output and the gradient of each input;
+// an array in one short line, the whole of it in the tooltip.
+function stripParts(result, precision) {
+  const name = outputName(result);
+  const shown = (value, className) => {
+    const span = h("span", Array.isArray(value) ? `${className} is-array` : className,
+      formatValue(value, precision, STRIP_ARRAY));
+    if (Array.isArray(value)) span.title = formatFull(value, precision);
+    return span;
+  };
+  const parts = [h("span", "strip-name", `${name} = `), shown(result.output.value, "strip-value")];
+  for (const input of result.inputs || []) {
+    if (!Object.hasOwn(result.gradients || {}, input)) continue;
+    parts.push(h("span", "strip-name strip-gap", `d${name}/d${input} = `));
+    parts.push(shown(result.gradients[input], "strip-grad"));
+  }
+  return parts;
+}
