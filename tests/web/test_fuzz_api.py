@@ -106,10 +106,11 @@ def api(client, expression, values=None, **options):
 
 @pytest.fixture(scope="module")
 def roomy():
-    """An app with the length, depth and node limits raised far past the defaults."""
+    """An app with the length, depth, node and answer limits raised far past the defaults."""
     return create_app({"TESTING": True, "MAX_EXPRESSION_LENGTH": 10 ** 6,
                        "MAX_CONTENT_LENGTH": 4 * 2 ** 20, "MAX_NODES": 10 ** 5,
-                       "MAX_DEPTH": 10 ** 6, "RENDER_TIMEOUT": 0.5}).test_client()
+                       "MAX_DEPTH": 10 ** 6, "RENDER_TIMEOUT": 0.5,
+                       "MAX_ANSWER_BYTES": 2 ** 30}).test_client()
 
 
 @pytest.mark.slow
