@@ -8,10 +8,10 @@ gate lit while it works, and after a pause the loop starts again.  With
 
 Why CSS animation inside the SVG, and not GIF or WebP frames: it needs nothing
 but the SVG we already draw (frames would need an image library or a system
-package to rasterise and encode them), stays sharp at any size, weighs a few
-hundred bytes more than the still figure, and plays wherever SVG does: opened
-directly, in an ``<img>``, on GitHub.  Viewers who ask for reduced motion get
-the still, whole figure.
+package to rasterise and encode them), stays sharp at any size, weighs little
+more than the still figure (the neuron: 18 KB against 14 KB), and plays wherever
+SVG does: opened directly, in an ``<img>``, on GitHub.  Viewers who ask for
+reduced motion get the still, whole figure.
 
 Which label appears at which step is ``reveal_steps``: the rule of the page's
 ``visibleAt`` (static/js/timeline.js) for labels, kept in step with it by a

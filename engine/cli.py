@@ -163,7 +163,7 @@ EXTENSIONS = {"htm": "html"}
 
 
 def _graphviz_format(name: str, what: str) -> str:
-    """``name`` as an output format (any case): Graphviz's or ours; else a clear error naming them all."""
+    """``name`` as an output format (any case), Graphviz's or ours, or a clear error naming them."""
     import graphviz
 
     fmt = EXTENSIONS.get(name.lower(), name.lower())

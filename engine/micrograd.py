@@ -311,7 +311,7 @@ def _gate(v, kids, expr):
 
 
 def _wrapped(item, at_least):
-    """An operand's fragment, in parentheses when it binds looser than ``at_least``: (fragment, depth)."""
+    """(fragment, depth) of an operand, in parentheses when it binds looser than ``at_least``."""
     fragment, power, depth = item
     if power >= at_least:
         return fragment, depth

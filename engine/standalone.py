@@ -162,6 +162,8 @@ def standalone_html(result, precision: int = 2, fold_constants: bool = True,
 #: Pixels the player takes under the figure in a notebook cell (controls, explanation, margins).
 PLAYER_PX = 330
 FIGURE_PX = (160, 520)
+#: The width of an output cell the height is planned for (a wider figure is scaled down to it).
+CELL_PX = 960
 
 
 def notebook_html(result, precision: int = 2, fold_constants: bool = True) -> str:
@@ -170,11 +172,15 @@ def notebook_html(result, precision: int = 2, fold_constants: bool = True) -> st
     ``sandbox="allow-scripts"`` runs the player in a document of its own with an
     opaque origin: two results in one notebook cannot touch each other (nor the
     notebook).  An iframe does not size itself, so its height is the figure's
-    (within ``FIGURE_PX``) plus the player's.
+    (scaled to a ``CELL_PX`` wide cell, within ``FIGURE_PX``) plus the player's.
     """
     page = standalone_html(result, precision, fold_constants)
-    match = re.search(r'<svg[^>]*\bheight="([\d.]+)pt"', page)
-    figure = 1.33 * float(match.group(1)) if match else FIGURE_PX[1]
+    match = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', page)
+    if match:  # points to pixels: 96 / 72
+        width, figure = (96 / 72 * float(n) for n in match.groups())
+        figure *= min(1.0, CELL_PX / width)
+    else:
+        figure = FIGURE_PX[1]
     height = round(max(FIGURE_PX[0], min(FIGURE_PX[1], figure)) + PLAYER_PX)
     return (f'<iframe class="backprop-viz" sandbox="allow-scripts" srcdoc="{html.escape(page)}" '
             f'style="width: 100%; height: {height}px; border: 0;" '

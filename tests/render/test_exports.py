@@ -93,7 +93,7 @@ def test_the_notebook_html_is_the_page_in_a_sandboxed_iframe(circuit):
     assert match, cell[:200]
     assert html.unescape(match.group(1)) == circuit.to_html()
     # 148pt of figure is about 197 px, and the player's 330 under it.
-    assert int(match.group(2)) == round(1.33 * 148) + standalone.PLAYER_PX
+    assert int(match.group(2)) == round(96 / 72 * 148) + standalone.PLAYER_PX
     assert circuit._repr_svg_().startswith("<svg")  # static renderers still get the figure
 
 
