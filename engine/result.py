@@ -191,7 +191,10 @@ class Result:
     def _repr_svg_(self):
         """For renderers that show only static output (GitHub, nbconvert to PDF): the figure."""
         from . import render
-        return render.to_svg(self.to_dict())
+        try:
+            return render.to_svg(self.to_dict())
+        except render.RenderError:
+            return None  # no drawing (too big, no `dot`): the plain repr, not a traceback
 
     def to_graphviz(self, precision: int = 2, fold_constants: bool = True, layout: str = "auto"):
         """The picture as a ``graphviz.Source`` of ``render.to_dot``'s DOT, for ``.render()``,

@@ -145,3 +145,15 @@ def test_the_cli_writes_the_player_and_the_animation(tmp_path, capsys):
     capsys.readouterr()
     assert main([CIRCUIT, "x=-2", "y=5", "z=-4", "--format", "animated-svg"]) == 0
     assert capsys.readouterr().out == expected.to_animated_svg()
+
+
+def test_a_result_that_cannot_be_drawn_shows_its_plain_repr_in_a_notebook(circuit, monkeypatch):
+    from engine import render
+
+    def refuse(*args, **kwargs):
+        raise render.RenderError("the graph has 15001 nodes, more than 2000")
+    monkeypatch.setattr(render, "to_svg", refuse)
+    assert circuit._repr_html_() is None and circuit._repr_svg_() is None
+    assert repr(circuit) == "<Result output=-12.00 nodes=5>"
+    with pytest.raises(render.RenderError, match="15001 nodes"):
+        circuit.to_html()
