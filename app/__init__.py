@@ -98,10 +98,11 @@ def create_app(config=None):
     if config:
         app.config.from_mapping(config)
 
-    from app import api, errors, pages
+    from app import api, errors, exports, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(exports.bp)
     api.init_app(app)
     errors.init_app(app)
 

@@ -118,14 +118,7 @@ def graph():
     cached = cache.get(key)
     if cached is not None:
         return json_answer(cached)
-    limits = engine.Limits(
-        max_length=config["MAX_EXPRESSION_LENGTH"],
-        max_nodes=config["MAX_NODES"],
-        max_depth=config["MAX_DEPTH"],
-        max_array_size=config["MAX_ARRAY_SIZE"],
-        max_total_entries=config["MAX_TOTAL_ENTRIES"],
-        max_seconds=config["EVAL_TIMEOUT"],
-    )
+    limits = config_limits(config)
     summary_above = None if options["full_arrays"] else config["ARRAY_SUMMARY_ABOVE"]
     descent = None
     if options["descent"] is not None:
@@ -185,6 +178,18 @@ def graph():
     if svg is not None:  # drawing failures may be passing (busy, timeout): not kept
         cache.put(key, answer)
     return json_answer(answer)
+
+
+def config_limits(config):
+    """The engine's limits for one program, from the app's settings."""
+    return engine.Limits(
+        max_length=config["MAX_EXPRESSION_LENGTH"],
+        max_nodes=config["MAX_NODES"],
+        max_depth=config["MAX_DEPTH"],
+        max_array_size=config["MAX_ARRAY_SIZE"],
+        max_total_entries=config["MAX_TOTAL_ENTRIES"],
+        max_seconds=config["EVAL_TIMEOUT"],
+    )
 
 
 # Below this many bytes an answer is sent as one piece: the server writes each

@@ -2,7 +2,7 @@
 
     backprop-viz serve [--host H] [--port P] [--workers N]
     backprop-viz eval PROGRAM [name=value ...] [...]   # what `python -m engine` does
-    backprop-viz draw PROGRAM [name=value ...] [--out FILE] [--format FMT]
+    backprop-viz draw PROGRAM [name=value ...] [--out FILE] [--format FMT] [--html FILE]
 
 ``eval`` and ``draw`` are engine/cli.py; this module only dispatches, and loads
 neither Flask nor gunicorn unless asked to serve.
@@ -17,10 +17,12 @@ USAGE = """\
 usage: backprop-viz serve [--host HOST] [--port PORT] [--workers N]
        backprop-viz eval PROGRAM [name=value ...] [--json | --dot] [--out FILE] [--format FMT]
        backprop-viz draw PROGRAM [name=value ...] [--out FILE] [--format FMT]
+                         [--html FILE] [--animated-svg FILE]
 
   serve  serve the page and the API with gunicorn (http://127.0.0.1:5000 by default)
   eval   print every node's value and gradient (as `python -m engine`)
-  draw   write the picture: to FILE, or as SVG (or --format) on standard output
+  draw   write the picture: to FILE, or as SVG (or --format) on standard output;
+         --html FILE (or --out f.html) writes one file that plays the steps, no server needed
 
 `backprop-viz COMMAND --help` tells more."""
 

@@ -12,6 +12,7 @@ from .errors import (EngineError, InputValueError, LimitError, NamingError, Pars
 from .graph import Graph, Limits, build, cycle_collector_paused
 from .parser import parse, to_sexpr, tokenize
 from .descent import descend
+from .micrograd import from_micrograd
 from .result import Result
 
 # The names these errors had before (kept so callers written against them still work).
@@ -20,7 +21,7 @@ ValueError_ = InputValueError
 
 __all__ = ["evaluate", "Result", "Limits", "EngineError", "ParseError", "NamingError",
            "InputValueError", "ShapeError", "LimitError", "parse", "to_sexpr", "tokenize",
-           "input_names", "descend"]
+           "input_names", "descend", "from_micrograd"]
 
 
 def evaluate(program: str, values: dict | None = None, limits: Limits | None = None,

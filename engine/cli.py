@@ -133,12 +133,17 @@ def _parser(prog: str, draw: bool) -> argparse.ArgumentParser:
                             help="also print the step trace, forward then backward")
         parser.add_argument("--check", action="store_true",
                             help="also check every gradient against central finite differences")
+    parser.add_argument("--html", metavar="FILE",
+                        help="write one HTML file that plays the steps, with no server")
+    parser.add_argument("--animated-svg", metavar="FILE",
+                        help="write the picture as an SVG that animates the backward pass")
     parser.add_argument(
         "--out", metavar="FILE",
         help="write the picture to FILE" + ("" if draw else " (the table or JSON still prints)"))
     parser.add_argument(
         "--format", metavar="FMT",
-        help="any Graphviz output format: pdf, svg, png, jpg, eps, ... (default: the "
+        help="any Graphviz output format: pdf, svg, png, jpg, eps, ..., or html (the player) "
+             "or animated-svg (default: the "
              "extension of --out; " + ("else svg); without --out the picture goes to "
                                        "standard output" if draw else
                                        "without --out, the picture goes to standard "
@@ -152,21 +157,28 @@ def _parser(prog: str, draw: bool) -> argparse.ArgumentParser:
     return parser
 
 
+# Formats of ours beside Graphviz's: the standalone player and the animated figure.
+OWN_FORMATS = ("html", "animated-svg")
+EXTENSIONS = {"htm": "html"}
+
+
 def _graphviz_format(name: str, what: str) -> str:
-    """``name`` as a Graphviz output format (any case), or a clear error naming them all."""
+    """``name`` as an output format (any case), Graphviz's or ours, or a clear error naming them."""
     import graphviz
 
-    fmt = name.lower()
-    if fmt not in graphviz.FORMATS:
+    fmt = EXTENSIONS.get(name.lower(), name.lower())
+    if fmt not in graphviz.FORMATS and fmt not in OWN_FORMATS:
         raise EngineError(f"{what} is not a Graphviz format; the formats are: "
-                          + ", ".join(sorted(graphviz.FORMATS)))
+                          + ", ".join(sorted(graphviz.FORMATS))
+                          + "; besides them, html (the player) and animated-svg")
     return fmt
 
 
 def _pictures(args, draw: bool) -> list[tuple[str | None, str]]:
     """(file, format) of every picture asked for; file None is standard output."""
     fmt = _graphviz_format(args.format, f"--format '{args.format}'") if args.format else None
-    wanted = []
+    wanted = [(f, kind) for f, kind in ((args.html, "html"), (args.animated_svg, "animated-svg"))
+              if f]
     if not draw:
         wanted += [(f, kind) for f, kind in ((args.svg, "svg"), (args.png, "png")) if f]
     if args.out:
@@ -177,7 +189,7 @@ def _pictures(args, draw: bool) -> list[tuple[str | None, str]]:
                                   "give --format")
             fmt = _graphviz_format(ext, f"'{ext}', the extension of '{args.out}',")
         wanted.append((args.out, fmt))
-    elif fmt or draw:
+    elif fmt or (draw and not wanted):  # draw writes to standard output unless to a file
         if not draw and (args.json or args.dot):
             raise EngineError("--format without --out writes the picture to standard output, "
                               "so it cannot go with --json or --dot")
@@ -190,13 +202,19 @@ def picture(result, fmt: str, precision: int = 2, fold_constants: bool = True,
     """The picture of ``result`` in a Graphviz format.
 
     SVG is the one the page shows (``render.to_svg``: ids kept, comments dropped);
-    every other format comes from the graphviz package (``Result.to_graphviz``).
+    "html" is the standalone player (``Result.to_html``), "animated-svg" the figure
+    animated (``Result.to_animated_svg``); every other format comes from the
+    graphviz package (``Result.to_graphviz``).
     """
     from . import render
 
     opts = {"precision": precision, "fold_constants": fold_constants, "layout": layout}
     if fmt == "svg":
         return render.to_svg(result.to_dict(steps=False), **opts).encode()
+    if fmt == "html":
+        return result.to_html(**opts).encode()
+    if fmt == "animated-svg":
+        return result.to_animated_svg(**opts).encode()
     import graphviz
 
     try:

@@ -133,6 +133,16 @@ MESSAGES = {
                          "leave out full arrays or use a smaller program",
     "limit.array_result": "this result would have {size} entries, more than the limit of "
                           "{limit}",
+    # micrograd graphs (engine.micrograd)
+    "micrograd.not_a_value": "from_micrograd needs a micrograd Value (with data, grad, _prev "
+                             "and _op), not {type}",
+    "micrograd.not_a_number": "a micrograd value holds {data}, which is not a number",
+    "micrograd.not_finite": "a micrograd value holds {data}, which is not a finite number",
+    "micrograd.unknown_op": "micrograd's op '{op}' has no counterpart here (the known ones: "
+                            "+, *, -, /, **k, ReLU, tanh, exp, log, sigmoid)",
+    "micrograd.arity": "micrograd's op '{op}' has {count} operand{count_s}, not {arity}",
+    "micrograd.operand_order": "cannot tell the order of the operands of micrograd's '{op}' "
+                               "(its _backward keeps no self and other)",
     # warnings (the result carries them as data too)
     "warn.output_not_scalar": "the output has shape {shape}, not a single number: its gradient "
                               "is taken as all ones (the gradient of the sum of its entries)",
@@ -140,6 +150,17 @@ MESSAGES = {
                             "the IEEE way",
     "warn.nonfinite_entries": "inf/nan entries from '{text}' (node {node}): a non-finite result, "
                               "computed the IEEE way",
+    "micrograd.label_reserved": "the label '{label}' is a name of ours (a function or a "
+                                "constant): its value is called {name} here",
+    "micrograd.label_not_a_name": "the label '{label}' is not a name (letters, digits and _): "
+                                  "its value is called {name} here",
+    "micrograd.label_taken": "two values are labeled '{label}': the second is called {name} "
+                             "here",
+    "micrograd.grad_differs": "micrograd's own gradient of {name} is {theirs}, ours is {ours} "
+                              "({count} value{count_s} in all): micrograd adds into .grad, so "
+                              "backward() run twice without zeroing the gradients doubles them",
+    "micrograd.backward_failed": "micrograd's backward() failed ({error}: its walk is "
+                                 "recursive); the gradients shown are ours",
     "warn.nonfinite_grad": "the gradient through '{text}' (node {node}) is not finite: its "
                            "local derivative is infinite or undefined there",
 }

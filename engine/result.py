@@ -160,10 +160,41 @@ class Result:
             d["check"] = self._check
         return d
 
-    # notebooks -----------------------------------------------------------------
-    def _repr_svg_(self):
+    # exports and notebooks --------------------------------------------------------
+    def to_html(self, precision: int = 2, fold_constants: bool = True, layout: str = "auto",
+                step: int | None = None, timeout: float | None = None) -> str:
+        """One self-contained HTML file that plays the steps with no server (engine.standalone).
+
+        ``step`` is the state it opens on: 0 the start, None the whole figure;
+        ``timeout`` the seconds `dot` may take.
+        """
+        from .standalone import standalone_html
+        return standalone_html(self, precision, fold_constants, layout, step, timeout)
+
+    def to_animated_svg(self, precision: int = 2, fold_constants: bool = True,
+                        layout: str = "auto", forward: bool = False,
+                        timeout: float | None = None) -> str:
+        """The figure with the backward pass (and with ``forward`` the forward pass) animated
+        in a loop, CSS inside the SVG (engine.animate)."""
+        from .animate import animated_svg
+        return animated_svg(self, precision, fold_constants, layout, forward, timeout=timeout)
+
+    def _repr_html_(self):
+        """In Jupyter: the step-through player, sandboxed in an iframe of its own."""
         from . import render
-        return render.to_svg(self.to_dict())
+        from .standalone import notebook_html
+        try:
+            return notebook_html(self)
+        except render.RenderError:
+            return None  # no drawing: the notebook shows the plain repr instead
+
+    def _repr_svg_(self):
+        """For renderers that show only static output (GitHub, nbconvert to PDF): the figure."""
+        from . import render
+        try:
+            return render.to_svg(self.to_dict())
+        except render.RenderError:
+            return None  # no drawing (too big, no `dot`): the plain repr, not a traceback
 
     def to_graphviz(self, precision: int = 2, fold_constants: bool = True, layout: str = "auto"):
         """The picture as a ``graphviz.Source`` of ``render.to_dot``'s DOT, for ``.render()``,

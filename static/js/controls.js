@@ -85,9 +85,9 @@ export function readOptions(els) {
   return { precision: Number(els.precision.value), fold: els.fold.checked };
 }
 
-// Downloads of the answer's drawing (`answer()` gives the current one) and
-// copying the link (`flushLink()` writes the URL first).
-export function setupExports(els, { answer, flushLink }) {
+// Downloads of the answer's drawing (`answer()` gives the current one; `request()`
+// the body that asked for it) and copying the link (`flushLink()` writes the URL first).
+export function setupExports(els, { answer, request, flushLink }) {
   let toastTimer = null;
   const toast = (text) => {
     els.toast.textContent = text;
@@ -99,6 +99,13 @@ export function setupExports(els, { answer, flushLink }) {
   });
   els.exports["download-dot"].addEventListener("click", () => {
     exporting.download("backprop-graph.dot", exporting.textBlob(answer().dot));
+  });
+  els.exports["download-html"].addEventListener("click", async () => {
+    try {
+      exporting.download("backprop-graph.html", await exporting.exportBlob("html", request()));
+    } catch (error) {
+      toast(`Could not make the HTML file: ${error.message}`);
+    }
   });
   els.exports["download-png"].addEventListener("click", async () => {
     try {

@@ -1,5 +1,7 @@
-// Downloads (SVG, PNG, DOT) and copying the link.  The PNG is drawn in the
-// browser: the SVG goes into an <img> from a blob: URL, then onto a canvas.
+// Downloads (SVG, PNG, DOT, HTML) and copying the link.  The PNG is drawn in the
+// browser: the SVG goes into an <img> from a blob: URL, then onto a canvas.  The
+// HTML player is written by the server (POST /api/export/html), from the request
+// the page sends for its graph.
 
 const PNG_SCALE = 3; // pixels per SVG point: sharp on slides
 
@@ -17,6 +19,25 @@ export function download(filename, blob) {
 export function svgBlob(svgText) {
   const xml = svgText.startsWith("<?xml") ? svgText : `<?xml version="1.0" encoding="UTF-8"?>\n${svgText}`;
   return new Blob([xml], { type: "image/svg+xml" });
+}
+
+// The file the server writes for `kind` ("html") from a POST /api/graph body.
+export async function exportBlob(kind, body) {
+  const response = await fetch(`/api/export/${kind}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) {
+    let message = `the server answered ${response.status}`;
+    try {
+      message = (await response.json()).error.message;
+    } catch {
+      // not the API's JSON: keep the status
+    }
+    throw new Error(message);
+  }
+  return response.blob();
 }
 
 export function textBlob(text) {

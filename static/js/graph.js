@@ -14,12 +14,18 @@ export function insertSvg(container, svgText) {
   if (root.namespaceURI !== SVG_NS || root.localName !== "svg") {
     throw new Error("the server's drawing is not an SVG");
   }
-  for (const title of root.querySelectorAll("title")) title.remove();
-  const svg = document.adoptNode(root); // moved, not copied
+  const svg = prepareSvg(document.adoptNode(root)); // moved, not copied
+  container.replaceChildren(svg);
+  return svg;
+}
+
+// Make a drawing the page's (also one already in the document, as in an
+// exported file): no tooltips, its role, the class the CSS styles.
+export function prepareSvg(svg) {
+  for (const title of svg.querySelectorAll("title")) title.remove();
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-label", "Computation graph");
   svg.classList.add("circuit");
-  container.replaceChildren(svg);
   return svg;
 }
 

@@ -39,7 +39,10 @@ const els = {
   player: $("player"),
   explain: $("explain"),
   toast: $("toast"),
-  exports: { "download-svg": $("download-svg"), "download-png": $("download-png"), "download-dot": $("download-dot") },
+  exports: {
+    "download-svg": $("download-svg"), "download-png": $("download-png"), "download-dot": $("download-dot"),
+    "download-html": $("download-html"),
+  },
 };
 
 let state = S.initialState(controls.readOptions(els));
@@ -129,7 +132,9 @@ controls.setupOptions(els, (options) => {
   update(S.optionsChanged, options);
   requestGraph();
 });
-controls.setupExports(els, { answer: () => state.result, flushLink: () => urlHistory.flush() });
+controls.setupExports(els, {
+  answer: () => state.result, request: () => S.requestBody(state), flushLink: () => urlHistory.flush(),
+});
 setupSelection({
   canvas: els.canvas, program: els.program, editor, svg: () => view.svg, getState: () => state, update,
 });

@@ -12,7 +12,7 @@ import { describeTarget, explanation, hasArrays, outputName } from "./panels.js"
 import { selectedTarget } from "./state.js";
 import { stepCounter, visibleAt } from "./timeline.js";
 
-const EXPORTS = { "download-svg": "svg", "download-png": "svg", "download-dot": "dot" };
+const EXPORTS = { "download-svg": "svg", "download-png": "svg", "download-dot": "dot", "download-html": "svg" };
 const NO_SELECTION = "Hover or click a gate or a wire in the graph, or put the cursor in the program.";
 const EMPTY_NOTE = "Type an expression, for example (x + y) * z";
 // The result strip writes arrays of up to this many entries in full.

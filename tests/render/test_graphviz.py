@@ -138,8 +138,10 @@ def test_bad_format_is_a_clear_error(capsysbinary, tmp_path, monkeypatch, argv, 
 
 def test_the_formats_in_the_message_are_graphvizs(capsysbinary):
     _, _, err = cli(capsysbinary, *ARGS, "--format", "nope")
-    listed = err.strip().split("the formats are: ")[1].split(", ")
+    graphvizs, ours = err.strip().split("the formats are: ")[1].split("; besides them, ")
+    listed = graphvizs.split(", ")
     assert set(listed) == graphviz.FORMATS and "pdf" in listed
+    assert ours == "html (the player) and animated-svg"
 
 
 # --- draw: only the picture ---------------------------------------------------------------

@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
+import engine
 from engine import cli as engine_cli
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
@@ -138,6 +139,11 @@ def test_the_installed_cli(installed, tmp_path):
     assert (tmp_path / "f.pdf").read_bytes().startswith(b"%PDF")
     proc = run([bin_dir / "python", "-m", "engine", *ARGS, "--json"], cwd=cwd, env=clean_env())
     assert json.loads(proc.stdout)["gradients"]["z"] == 3.0
+    # The standalone player inlines the installed copy of static/ (app/static in the wheel).
+    run([bin_dir / "backprop-viz", "draw", *ARGS, "--html", tmp_path / "f.html"], cwd=cwd,
+        env=clean_env())
+    assert (tmp_path / "f.html").read_text() == engine.evaluate(
+        ARGS[0], {"x": -2, "y": 5, "z": -4}).to_html()
 
 
 def free_port() -> int:
