@@ -2,17 +2,12 @@
 
 import json
 import math
-import os
-import threading
-import time
-from collections import OrderedDict
-from contextlib import contextmanager
 
 from flask import Blueprint, current_app, request
 
 import engine
-from engine import render
-
+from app.answers import answer_cache, answer_parts, json_answer
+from app.drawing import BUSY_MESSAGE, Busy, Drawing
 from app.errors import json_error, json_http_error
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -34,14 +29,6 @@ class BadRequest(Exception):
 # app.errors, which also answers JSON for every /api/ path.
 for _status in (400, 404, 405, 413, 500):
     bp.register_error_handler(_status, json_http_error)
-
-
-class Busy(Exception):
-    """Every render slot stayed taken for RENDER_QUEUE_TIMEOUT seconds."""
-
-
-BUSY_MESSAGE = "The server is busy drawing other graphs; try again in a moment."
-RENDER_CRASH_MESSAGE = "The graph could not be drawn: the renderer failed (this is a bug)."
 
 
 @bp.errorhandler(BadRequest)
@@ -73,12 +60,12 @@ def graph():
     1.0 so a freshly typed name shows up at once); the engine's ``"inputs"`` lists
     the names that take a value.
 
-    Answer: ``Result.to_dict()`` plus ``"svg"`` and ``"dot"``.  When
-    Graphviz cannot draw the graph (missing, too slow, too big) the numbers still
-    come back with ``"svg": null`` and ``"render_error": {"message", "start", "end"}``.
-    When every render slot stays taken for RENDER_QUEUE_TIMEOUT seconds the
-    answer is 503 with ``Retry-After: 1``.  A request answered (and drawn) before
-    comes from the answer cache without any of that work.
+    Answer: ``Result.to_dict()`` plus ``"svg"``, ``"dot"`` and ``"render_error"``.
+    When Graphviz cannot draw the graph (missing, too slow, too big) the numbers
+    still come back with ``"svg": null`` and ``"render_error": {"message",
+    "start", "end"}``.  When every render slot stays taken for
+    RENDER_QUEUE_TIMEOUT seconds the answer is 503 with ``Retry-After: 1``.  A
+    request answered (and drawn) before comes from the answer cache.
     """
     body = read_json_body()
     expression = body.get("expression")
@@ -87,279 +74,34 @@ def graph():
     values = check_values(body.get("values", {}))
     options = check_options(body.get("options", {}))
 
-    config = current_app.config
-    cache = response_cache(current_app)
-    key = cache.key(expression, values, options)
-    cached = cache.get(key)
+    answers = answer_cache(current_app)
+    key = answers.key(expression, values, options)
+    cached = answers.get(key)
     if cached is not None:
         return json_answer(cached)
-    limits = engine.Limits(
-        max_length=config["MAX_EXPRESSION_LENGTH"],
-        max_nodes=config["MAX_NODES"],
-        max_depth=config["MAX_DEPTH"],
-    )
-    result = engine.evaluate(expression, values, limits, default=options["default_value"])
-    drawing = Drawing(len(result.graph.nodes), config)
-    try:
+
+    result = engine.evaluate(expression, values, limits(current_app.config),
+                             default=options["default_value"])
+    with Drawing(current_app, len(result.graph.nodes)) as drawing:
         data = result.to_dict(steps=False)
-        drawing.draw(data, options)
+        drawing.start(data, options)
         # `dot` lays the graph out in another process meanwhile: the step texts
-        # and the JSON of everything but the picture are written in that time,
-        # so the request costs little more than the layout itself.
+        # and the JSON of everything but the picture are written in that time.
         data["steps"] = result.steps
         data["warnings"] = data.pop("warnings")  # keep to_dict's key order
-        encode = current_app.json.dumps
-        head = encode(data)
-        dot_json = encode(drawing.dot)
-        if config["SPARE_DOT"] and render_slots(current_app).alone():
-            # For the next request, while dot works on this one.  Not under load:
-            # then the cores are the limit, and starting dot early saves nothing.
-            render.start_spare("svg")
+        head = current_app.json.dumps(data)
         svg, render_error = drawing.finish()
-    finally:
-        drawing.close()
-    # The answer goes out as its parts: joining them would copy a megabyte.
-    # (json.dumps escapes to ASCII, so encoding is a plain copy.)
-    answer = body_parts((head[:-1].encode(), b', "svg": ', encode(svg).encode(), b', "dot": ',
-                         dot_json.encode(), b', "render_error": ', encode(render_error).encode(),
-                         b"}\n"))
+
+    answer = answer_parts(head, drawing.dot, svg, render_error)
     if svg is not None:  # drawing failures may be passing (busy, timeout): not kept
-        cache.put(key, answer)
+        answers.put(key, answer)
     return json_answer(answer)
 
 
-# Below this many bytes an answer is sent as one piece: the server writes each
-# part with its own system call, which costs more than copying a small answer.
-JOIN_BELOW = 256 * 1024
-
-
-def body_parts(parts):
-    """The pieces to send a body in: ``parts`` as they are, or joined when small (see JOIN_BELOW)."""
-    if sum(len(p) for p in parts) < JOIN_BELOW:
-        return (b"".join(parts),)
-    return tuple(parts)
-
-
-def json_answer(parts):
-    """A 200 JSON response whose body is ``parts`` (from ``body_parts``) in order, with its length set."""
-    response = current_app.response_class(parts, mimetype="application/json")
-    response.content_length = sum(len(p) for p in parts)
-    return response
-
-
-class Drawing:
-    """One graph being drawn, with `dot` started as early as possible.
-
-    Made as soon as the program has evaluated: it takes a render slot
-    (``Busy`` when none frees up in time) and a `dot` already started (the
-    spare that the previous request left, see SPARE_DOT) or starts one, so
-    dot's start-up is done already or overlaps with writing the DOT.
-    ``draw`` builds the DOT and hands it over; dot then lays it out while the
-    request thread writes the rest of the answer; ``finish`` waits for the
-    SVG; ``close`` stops a `dot` still running and gives the slot back (always
-    call it).  When Graphviz cannot draw the graph (missing, too slow, too
-    big, crashed) ``finish`` answers ``svg`` None and the reason, so the
-    numbers still go out.
-    """
-
-    def __init__(self, nodes, config):
-        self.config = config
-        self.dot = self.svg = self.error = self.picture = self.run = None
-        large = nodes > config["LARGE_RENDER_NODES"]
-        self.release = render_slots(current_app).acquire(large, config["RENDER_QUEUE_TIMEOUT"])
-        try:
-            self.run = render.started_dot("svg", config["RENDER_TIMEOUT"])
-        except Exception:
-            self.close()
-            raise
-
-    def draw(self, data, options):
-        """Write the DOT of ``data`` and give it to dot (or take the picture from the cache)."""
-        try:
-            # The DOT is built once: it is both part of the answer and what dot lays out.
-            self.dot, refusal = render.prepare(
-                data, precision=options["precision"], fold_constants=options["fold_constants"],
-                max_nodes=self.config["MAX_NODES"])
-            if refusal:
-                raise render.RenderError(refusal)
-            self.picture = render.start_svg(self.dot, self.config["RENDER_TIMEOUT"], self.run)
-            self.run = None  # the picture has it now (or cancelled it: drawn before)
-        except render.RenderError as error:
-            self.error = error
-            self.close()
-        except Exception:  # a bug in the renderer must not cost the user the numbers
-            current_app.logger.exception("render crashed")
-            self.error = CRASH
-            self.close()
-
-    def finish(self):
-        """(svg, render_error): the picture, or None and why there is none."""
-        if self.picture is not None:
-            try:
-                self.svg = self.picture.result()
-            except render.RenderError as error:
-                self.error = error
-            except Exception:
-                current_app.logger.exception("render crashed")
-                self.error = CRASH
-            finally:
-                self.close()
-        if self.error is None:
-            return self.svg, None
-        if self.error is CRASH:
-            return None, {"message": RENDER_CRASH_MESSAGE, "start": None, "end": None}
-        current_app.logger.warning("render failed: %s", self.error.message)
-        return None, self.error.to_dict()
-
-    def close(self):
-        for job in (self.picture, self.run):
-            if job is not None:
-                job.cancel()
-        self.picture = self.run = None
-        if self.release is not None:
-            self.release()
-            self.release = None
-
-
-CRASH = object()  # Drawing.error when the renderer itself failed
-
-
-# --- how many `dot`s run at once -----------------------------------------------------
-
-def available_cores():
-    """The CPUs this process may run on (the affinity mask, not the machine's count)."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-class RenderSlots:
-    """At most ``slots`` renders at once in this process, large graphs in at most ``slots - 1``.
-
-    Layout is CPU-bound, so more `dot`s than cores only makes every one of them
-    slower.  Keeping one slot free of large graphs (when there are two or more)
-    means a few huge programs cannot hold every slot for seconds while small
-    ones, which take milliseconds, wait behind them.  A request waits up to
-    ``timeout`` seconds for its slot, then gives up with ``Busy``.
-    """
-
-    def __init__(self, slots):
-        if isinstance(slots, bool) or not isinstance(slots, int) or slots < 1:
-            raise ValueError(f"MAX_CONCURRENT_RENDERS must be a whole number >= 1, not {slots!r}")
-        self.slots = slots
-        self._all = threading.BoundedSemaphore(slots)
-        self._large = threading.BoundedSemaphore(max(1, slots - 1))
-        self._lock = threading.Lock()
-        self.wanted = 0   # renders holding a slot or waiting for one
-
-    def acquire(self, large, timeout):
-        """Take a slot (``Busy`` after ``timeout`` seconds); answers the function that gives it back."""
-        self._count(1)
-        deadline = time.monotonic() + timeout
-        if large and not self._large.acquire(timeout=timeout):
-            self._count(-1)
-            raise Busy()
-        if not self._all.acquire(timeout=max(0.0, deadline - time.monotonic())):
-            if large:
-                self._large.release()
-            self._count(-1)
-            raise Busy()
-
-        def release():
-            self._all.release()
-            if large:
-                self._large.release()
-            self._count(-1)
-        return release
-
-    def _count(self, change):
-        with self._lock:
-            self.wanted += change
-
-    def alone(self):
-        """Whether at most one render holds or wants a slot: the process is not under load."""
-        return self.wanted <= 1
-
-    @contextmanager
-    def hold(self, large, timeout):
-        release = self.acquire(large, timeout)
-        try:
-            yield
-        finally:
-            release()
-
-
-# --- answers already given ------------------------------------------------------------
-
-class ResponseCache:
-    """The JSON bodies of recent answers that were drawn, by request, LRU, ``max_bytes`` in all.
-
-    A body is kept as the parts it is sent in (see ``body_parts``), so a hit
-    sends them as they are.
-
-    engine/render.py caches the SVG of a DOT source, which saves `dot`; this saves
-    the rest (evaluating, the DOT, JSON) for a request seen before, which is
-    what the page sends when a change is undone or a link is opened again.
-    An answer is a pure function of (expression, values, options) for a given
-    app, so that is the key; answers with a ``render_error`` are not kept,
-    since the next try may draw.  One answer may use at most a quarter of
-    the budget.  ``max_bytes`` 0 turns it off.
-    """
-
-    def __init__(self, max_bytes):
-        if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 0:
-            raise ValueError(f"RESPONSE_CACHE_BYTES must be a whole number >= 0, not {max_bytes!r}")
-        self.max_bytes = max_bytes
-        self.size = 0
-        self._items = OrderedDict()
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def key(expression, values, options):
-        return json.dumps([expression, values, options], sort_keys=True, separators=(",", ":"))
-
-    def get(self, key):
-        """The body (a tuple of bytes parts) answered for ``key`` before, or None."""
-        if not self.max_bytes:
-            return None
-        with self._lock:
-            item = self._items.get(key)
-            if item is None:
-                return None
-            self._items.move_to_end(key)
-            return item[0]
-
-    def put(self, key, parts):
-        cost = sum(len(p) for p in parts) + len(key)
-        if not self.max_bytes or cost > self.max_bytes // 4:
-            return
-        with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self.size -= old[1]
-            self._items[key] = (tuple(parts), cost)
-            self.size += cost
-            while self.size > self.max_bytes:
-                _, (_, old_cost) = self._items.popitem(last=False)
-                self.size -= old_cost
-
-
-def init_app(app):
-    """Give ``app`` its render slots and answer cache (per process: gunicorn builds one app per worker)."""
-    slots = app.config.get("MAX_CONCURRENT_RENDERS")
-    if slots is None:
-        slots = available_cores()
-    app.extensions["render_slots"] = RenderSlots(slots)
-    app.extensions["response_cache"] = ResponseCache(app.config["RESPONSE_CACHE_BYTES"])
-
-
-def render_slots(app):
-    return app.extensions["render_slots"]
-
-
-def response_cache(app):
-    return app.extensions["response_cache"]
+def limits(config):
+    """The engine's limits on a program, from the app's configuration."""
+    return engine.Limits(max_length=config["MAX_EXPRESSION_LENGTH"],
+                         max_nodes=config["MAX_NODES"], max_depth=config["MAX_DEPTH"])
 
 
 def read_json_body():

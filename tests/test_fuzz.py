@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 
 import engine
 from app import create_app
-from app.api import RENDER_CRASH_MESSAGE
+from app.drawing import RENDER_CRASH_MESSAGE
 from engine import render
 
 ROOT = Path(__file__).resolve().parent.parent

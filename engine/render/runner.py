@@ -1,0 +1,380 @@
+"""Running Graphviz's `dot`: long-lived processes fed graph after graph, and one-shot runs.
+
+A new `dot` spends most of a small graph's time starting (creating the
+process, loading its plugins and fonts: ~15 of ~18 ms for the neuron here),
+so SVG is drawn by long-lived `dot -Tsvg` processes, one per graph being
+drawn at once, each fed graph after graph through its stdin.  Every graph is
+followed by a tiny sentinel graph: dot writes each graph's SVG as soon as it
+is laid out, ending at ``</svg>``, and the sentinel's SVG says that the graph
+before it is finished even when that graph drew nothing (dot printed an error
+instead).  A graph's result is taken as soon as its own ``</svg>`` is read, so
+the sentinel's layout (~0.2 ms) is left for later: the next graph on that
+process skips its output.
+
+A process that takes longer than the time limit, or dies, is killed and a new
+one started for the next graph.  Each process runs under a CPU-time limit a
+little above the time limit of the graph it is working on (raised before each
+graph), so a `dot` whose parent is killed mid-layout (a gunicorn worker, say)
+stops by itself; an idle one reads end-of-input and exits at once.
+
+PNG (and any one-off run) is a plain ``communicate(timeout=)`` on a new `dot`.
+"""
+
+from __future__ import annotations
+
+import atexit
+import math
+import os
+import re
+import resource
+import selectors
+import signal
+import subprocess
+import threading
+import time
+
+from .errors import RenderError
+
+# The sentinel graph, and how its SVG starts (dot writes the graph's name in a comment).
+SENTINEL = b"digraph backprop_viz_end {}\n"
+_SENTINEL_TITLE = b"<!-- Title: backprop_viz_end "
+_SVG_END = b"</svg>\n"
+# At most this many idle processes are kept (one per render slot is what a server needs).
+MAX_IDLE = 16
+# CPU seconds a dot may use beyond its graph's time limit before the kernel stops it.
+CPU_MARGIN = 1
+# dot's error messages start with "Error" (warnings with "Warning").
+_DOT_ERROR = re.compile(rb"^Error", re.M)
+# Keep at most this much of what dot writes on stderr for one graph.
+_MAX_STDERR = 64 * 1024
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def not_installed() -> RenderError:
+    return RenderError("Graphviz's `dot` program is not installed; install it with "
+                       "`apt-get install graphviz`")
+
+
+def timed_out(timeout: float) -> RenderError:
+    return RenderError(f"Drawing the graph took longer than {timeout:g} seconds and was "
+                       f"stopped; try a smaller program.")
+
+
+def outcome(code: int, output: bytes | None, stderr: bytes) -> bytes:
+    """dot's output, or the RenderError its exit status and stderr say (``code`` None: still running)."""
+    detail = stderr.decode("utf-8", "replace").strip().splitlines()
+    if code is not None and code < 0:   # killed by a signal: dot 2.43 segfaults on some big graphs
+        raise RenderError(f"Graphviz's `dot` crashed ({_signal_name(-code)}) "
+                          f"on this graph; the numbers are still shown.")
+    if (code is not None and code > 0) or _DOT_ERROR.search(stderr) or output is None:
+        raise RenderError("Graphviz's `dot` failed to draw the graph"
+                          + (f": {detail[-1]}" if detail else "."))
+    return output
+
+
+def _signal_name(number: int) -> str:
+    """`signal 11` as "signal 11, SIGSEGV" when the name is known."""
+    try:
+        return f"signal {number}, {signal.Signals(number).name}"
+    except ValueError:
+        return f"signal {number}"
+
+
+def _start(command: str, fmt: str) -> subprocess.Popen:
+    """A new `dot -T<fmt>` with pipes on all three ends; RenderError if it cannot be run."""
+    try:
+        proc = subprocess.Popen([command, f"-T{fmt}"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    except FileNotFoundError:
+        raise not_installed() from None
+    except OSError as err:
+        raise RenderError(f"Graphviz's `dot` program could not be run: {err}") from None
+    try:   # no core files from crashes or from the CPU limit
+        resource.prlimit(proc.pid, resource.RLIMIT_CORE, (0, 0))
+    except (AttributeError, OSError, ValueError):
+        pass
+    return proc
+
+
+def limit_cpu(pid: int, seconds: float) -> None:
+    """Let process ``pid`` use at most about ``seconds`` more CPU time (Linux; elsewhere nothing).
+
+    Only the soft limit moves (any process may raise it up to the hard limit,
+    inherited from us and normally unlimited); at the soft limit the kernel
+    sends SIGXCPU, which ends dot.
+    """
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        used = (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS   # utime + stime
+        hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+        soft = math.ceil(used + seconds)
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.prlimit(pid, resource.RLIMIT_CPU, (soft, hard))
+    except (AttributeError, OSError, ValueError, IndexError):
+        pass   # not Linux, or the process is gone: reading its output will say so
+
+
+def run_once(command: str, fmt: str, source: str, timeout: float) -> bytes:
+    """One `dot -T<fmt>` run on ``source``: its output, or RenderError."""
+    proc = _start(command, fmt)
+    limit_cpu(proc.pid, timeout + CPU_MARGIN)
+    try:
+        stdout, stderr = proc.communicate(source.encode("utf-8"), timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise timed_out(timeout) from None
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    return outcome(proc.returncode, stdout, stderr)
+
+
+class DotProcess:
+    """One long-lived `dot -Tsvg`: ``send`` it a graph, then ``receive`` its SVG; one graph at a time.
+
+    ``owed`` counts the sentinel pictures still to come before the next graph's
+    output (the warm-up's, or the last graph's).  ``alive()`` tells whether it
+    can take another graph; ``close()`` stops it.
+    """
+
+    def __init__(self, command: str):
+        self.command = command
+        self.proc = _start(command, "svg")
+        self.stdin, self.stdout, self.stderr = self.proc.stdin, self.proc.stdout, self.proc.stderr
+        for pipe in (self.stdin, self.stdout, self.stderr):
+            os.set_blocking(pipe.fileno(), False)
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(self.stdout, selectors.EVENT_READ)
+        self.selector.register(self.stderr, selectors.EVENT_READ)
+        self.writing = self.stderr_open = True
+        self.ended = self.dead = False
+        self.out = bytearray()   # stdout not yet taken apart into pictures
+        self.scanned = 0         # how much of ``out`` is known to hold no end of a picture
+        self.err = bytearray()   # stderr since the current graph was sent
+        self.pending = memoryview(SENTINEL)   # a first sentinel: dot warms up while idle
+        self.owed = 1
+        self.selector.register(self.stdin, selectors.EVENT_WRITE)
+        self._write()
+
+    def alive(self) -> bool:
+        return not self.dead and self.proc.poll() is None
+
+    def send(self, source: bytes, timeout: float, deadline: float) -> None:
+        """Write ``source`` and a sentinel; returns once dot has taken all but what its pipe holds."""
+        limit_cpu(self.proc.pid, timeout + CPU_MARGIN)
+        self.err.clear()
+        self.pending = memoryview(source + SENTINEL)
+        if not self.writing:
+            self.selector.register(self.stdin, selectors.EVENT_WRITE)
+            self.writing = True
+        self._write()
+        while self.pending and not self.ended:
+            self._pump(deadline, timeout)
+
+    def receive(self, timeout: float, deadline: float) -> bytes:
+        """The SVG of the graph sent last; RenderError if dot drew none, failed, died or ran late."""
+        while True:
+            picture = self._next_picture()
+            if picture is not None:
+                self._drain_stderr()
+                return outcome(None, picture or None, bytes(self.err))
+            if self.ended:
+                return self._exited(timeout)
+            self._pump(deadline, timeout)
+
+    def _next_picture(self) -> bytes | None:
+        """The next graph's output from what dot wrote (b"" if it drew nothing), or None if not in yet."""
+        while True:
+            end = self.out.find(_SVG_END, self.scanned)
+            if end < 0:
+                self.scanned = max(0, len(self.out) - len(_SVG_END) + 1)
+                return None
+            end += len(_SVG_END)
+            picture = bytes(self.out[:end])
+            del self.out[:end]
+            self.scanned = 0
+            if _SENTINEL_TITLE not in picture[:512]:
+                self.owed = 1   # this graph's sentinel comes next
+                return picture
+            if not self.owed:
+                return b""      # the sentinel right after this graph: it drew nothing
+            self.owed -= 1
+
+    def _pump(self, deadline: float, timeout: float) -> None:
+        """Move bytes once in every direction dot is ready for; RenderError when time is up."""
+        wait = deadline - time.monotonic()
+        if wait <= 0:
+            self.close()
+            raise timed_out(timeout)
+        for key, _ in self.selector.select(wait):
+            if key.fileobj is self.stdin:
+                self._write()
+            elif key.fileobj is self.stdout:
+                if self._read(self.stdout, self.out) == b"":
+                    self.ended = True   # dot exited or was killed
+                    self.selector.unregister(self.stdout)
+            elif self._read(self.stderr, self.err) == b"":
+                self._close_stderr()
+        if len(self.err) > _MAX_STDERR:
+            del self.err[:-_MAX_STDERR]
+
+    def _write(self) -> None:
+        """Write what the pipe takes of ``pending``; stop watching stdin once it is all written."""
+        try:
+            self.pending = self.pending[os.write(self.stdin.fileno(), self.pending):]
+        except BlockingIOError:
+            pass
+        except OSError:   # dot stopped reading (it died): the end of its stdout says how
+            self.pending = self.pending[len(self.pending):]
+        if not self.pending and self.writing:
+            self.selector.unregister(self.stdin)
+            self.writing = False
+
+    @staticmethod
+    def _read(pipe, into: bytearray) -> bytes | None:
+        """What ``pipe`` holds, appended to ``into`` (b"" at its end, None if nothing yet)."""
+        try:
+            chunk = os.read(pipe.fileno(), 1 << 20)
+        except BlockingIOError:
+            return None
+        into += chunk
+        return chunk
+
+    def _drain_stderr(self) -> None:
+        """All dot wrote on stderr so far: for a graph, that was written before its SVG."""
+        while self.stderr_open:
+            chunk = self._read(self.stderr, self.err)
+            if chunk is None:
+                return
+            if not chunk:
+                self._close_stderr()
+
+    def _close_stderr(self) -> None:
+        self.selector.unregister(self.stderr)
+        self.stderr_open = False
+
+    def _exited(self, timeout: float) -> bytes:
+        """dot closed its output: the error its exit says (or, exited cleanly, what it wrote)."""
+        try:
+            code = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            code = None
+        self._drain_stderr()
+        output = bytes(self.out)
+        self.close()
+        if code is None:
+            raise RenderError("Graphviz's `dot` closed its output without finishing.")
+        # An exit without an error reads as a one-shot dot's: what it wrote is its output.
+        return outcome(code, output if code == 0 else None, bytes(self.err))
+
+    def close(self) -> None:
+        """Stop dot (if it still runs) and free its pipes."""
+        if self.dead:
+            return
+        self.dead = True
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.selector.close()
+        for pipe in (self.stdin, self.stdout, self.stderr):
+            pipe.close()
+
+
+class DotJob:
+    """One graph being drawn by a pooled `dot`: ``result()`` waits for its SVG bytes.
+
+    The graph is sent when the job is made, so dot lays it out while the
+    caller does other work.  ``cancel()`` stops a graph still being drawn (its
+    process is killed, as dot cannot be interrupted otherwise).
+    """
+
+    def __init__(self, pool: DotPool, command: str, source: str, timeout: float):
+        self.pool, self.timeout = pool, timeout
+        self.deadline = time.monotonic() + timeout
+        self.process = pool.take(command)
+        try:
+            self.process.send(source.encode("utf-8"), timeout, self.deadline)
+        except BaseException:
+            self.cancel()
+            raise
+
+    def result(self) -> bytes:
+        if self.process is None:
+            raise RenderError("Drawing the graph was stopped.")
+        process, self.process = self.process, None
+        try:
+            svg = process.receive(self.timeout, self.deadline)
+        except BaseException:
+            self.pool.give(process)   # (given back only if it still works)
+            raise
+        self.pool.give(process)
+        return svg
+
+    def cancel(self) -> None:
+        if self.process is not None:
+            self.process.close()
+            self.process = None
+
+
+class DotPool:
+    """Idle long-lived dots for the next graph, all of one command (and PATH); thread-safe.
+
+    ``take`` answers an idle process, or starts one (RenderError when dot cannot
+    be run); ``give`` keeps it for the next graph, unless it died or MAX_IDLE
+    wait already.  Changing the command (or PATH) stops the idle ones.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._idle: list[DotProcess] = []
+        self._key = None
+
+    def take(self, command: str) -> DotProcess:
+        key = (command, os.environ.get("PATH"))
+        stale, found = [], None
+        with self._lock:
+            if key != self._key:
+                stale, self._idle, self._key = self._idle, [], key
+            while self._idle and found is None:
+                process = self._idle.pop()
+                if process.alive():
+                    found = process
+                else:
+                    stale.append(process)
+        for process in stale:
+            process.close()
+        return found if found is not None else DotProcess(command)
+
+    def give(self, process: DotProcess) -> None:
+        with self._lock:
+            keep = (process.alive() and len(self._idle) < MAX_IDLE
+                    and self._key == (process.command, os.environ.get("PATH")))
+            if keep:
+                self._idle.append(process)
+        if not keep:
+            process.close()
+
+    def clear(self) -> None:
+        """Stop every idle dot."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for process in idle:
+            process.close()
+
+    def _forget(self) -> None:
+        """In a forked child: the parent's dots are not ours to feed or stop; drop them unused."""
+        self._lock = threading.Lock()
+        _INHERITED.extend(self._idle)   # kept referenced: no cleanup runs on them here
+        self._idle = []
+
+
+_INHERITED: list = []
+POOL = DotPool()
+atexit.register(POOL.clear)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=POOL._forget)
