@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 
 from ..numbers import format_value
 
@@ -17,6 +16,14 @@ NONFINITE_COLOR = "#c05000"
 DASHED = f', style="dashed", color="{NONFINITE_COLOR}"'
 
 _PLAIN_TEXT = re.compile(r"[A-Za-z0-9_ .,:;+\-*/()\[\]=…∂ᵀ]*")
+_LINE_BREAKS = re.compile(r"[\t\n\r]")
+# What the XML parser in `dot` (expat) rejects, and noncharacters, which it
+# may pass but have no business in a picture: control characters (C0, DEL,
+# C1), lone surrogates (not UTF-8 at all), U+FDD0-U+FDEF and the last two code
+# points of every plane (U+FFFE, U+FFFF, U+1FFFE ...).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                     + "".join(f"{chr(p + 0xFFFE)}{chr(p + 0xFFFF)}" for p in range(0, 0x110000, 0x10000))
+                     + "]")
 
 
 def text(s) -> str:
@@ -24,22 +31,14 @@ def text(s) -> str:
 
     `&`, `<`, `>` and quotes become entities, so nothing can close the label or
     add markup; a backslash is doubled because Graphviz expands `\\N`, `\\G`, ...
-    even inside HTML labels; control characters (which the XML parser in `dot`
-    rejects) become spaces or U+FFFD; lone surrogates (not UTF-8) become `?`.
+    even inside HTML labels; tabs and line breaks become spaces, and every
+    other code point `dot` cannot take (see _UNSAFE) becomes U+FFFD.
     """
     s = str(s)
     if _PLAIN_TEXT.fullmatch(s):
         return s  # numbers and names, nearly every label: nothing to escape
-    s = s.encode("utf-8", "replace").decode("utf-8")
-    out = []
-    for ch in s:
-        if ch in "\n\r\t":
-            out.append(" ")
-        elif unicodedata.category(ch) == "Cc":
-            out.append("\ufffd")
-        else:
-            out.append(ch)
-    return html.escape("".join(out), quote=True).replace("\\", "\\\\")
+    s = _UNSAFE.sub("\ufffd", _LINE_BREAKS.sub(" ", s))
+    return html.escape(s, quote=True).replace("\\", "\\\\")
 
 
 def font(s: str, color: str | None = None) -> str:
