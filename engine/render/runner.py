@@ -97,16 +97,26 @@ def _start(command: str, fmt: str) -> subprocess.Popen:
     return proc
 
 
-def limit_cpu(pid: int, seconds: float) -> None:
+def open_stat(pid: int) -> int | None:
+    """A file descriptor on process ``pid``'s /proc stat file (Linux), for ``limit_cpu``."""
+    try:
+        return os.open(f"/proc/{pid}/stat", os.O_RDONLY | os.O_CLOEXEC)
+    except (AttributeError, OSError):
+        return None
+
+
+def limit_cpu(pid: int, stat_fd: int | None, seconds: float) -> None:
     """Let process ``pid`` use at most about ``seconds`` more CPU time (Linux; elsewhere nothing).
 
     Only the soft limit moves (any process may raise it up to the hard limit,
     inherited from us and normally unlimited); at the soft limit the kernel
-    sends SIGXCPU, which ends dot.
+    sends SIGXCPU, which ends dot.  ``stat_fd`` is from ``open_stat`` (kept
+    open: reading it again costs a tenth of opening it).
     """
+    if stat_fd is None:
+        return
     try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            fields = f.read().rsplit(b")", 1)[1].split()
+        fields = os.pread(stat_fd, 1024, 0).rsplit(b")", 1)[1].split()
         used = (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS   # utime + stime
         hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
         soft = math.ceil(used + seconds)
@@ -120,7 +130,10 @@ def limit_cpu(pid: int, seconds: float) -> None:
 def run_once(command: str, fmt: str, source: str, timeout: float) -> bytes:
     """One `dot -T<fmt>` run on ``source``: its output, or RenderError."""
     proc = _start(command, fmt)
-    limit_cpu(proc.pid, timeout + CPU_MARGIN)
+    stat_fd = open_stat(proc.pid)
+    limit_cpu(proc.pid, stat_fd, timeout + CPU_MARGIN)
+    if stat_fd is not None:
+        os.close(stat_fd)
     try:
         stdout, stderr = proc.communicate(source.encode("utf-8"), timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -145,6 +158,7 @@ class DotProcess:
     def __init__(self, command: str):
         self.command = command
         self.proc = _start(command, "svg")
+        self.stat_fd = open_stat(self.proc.pid)
         self.stdin, self.stdout, self.stderr = self.proc.stdin, self.proc.stdout, self.proc.stderr
         for pipe in (self.stdin, self.stdout, self.stderr):
             os.set_blocking(pipe.fileno(), False)
@@ -166,7 +180,7 @@ class DotProcess:
 
     def send(self, source: bytes, timeout: float, deadline: float) -> None:
         """Write ``source`` and a sentinel; returns once dot has taken all but what its pipe holds."""
-        limit_cpu(self.proc.pid, timeout + CPU_MARGIN)
+        limit_cpu(self.proc.pid, self.stat_fd, timeout + CPU_MARGIN)
         self.err.clear()
         self.pending = memoryview(source + SENTINEL)
         if not self.writing:
@@ -184,7 +198,7 @@ class DotProcess:
                 self._drain_stderr()
                 return outcome(None, picture or None, bytes(self.err))
             if self.ended:
-                return self._exited(timeout)
+                return self._exited()
             self._pump(deadline, timeout)
 
     def _next_picture(self) -> bytes | None:
@@ -258,10 +272,10 @@ class DotProcess:
         self.selector.unregister(self.stderr)
         self.stderr_open = False
 
-    def _exited(self, timeout: float) -> bytes:
+    def _exited(self) -> bytes:
         """dot closed its output: the error its exit says (or, exited cleanly, what it wrote)."""
         try:
-            code = self.proc.wait(timeout=timeout)
+            code = self.proc.wait(timeout=1.0)   # it closes its output as it exits
         except subprocess.TimeoutExpired:
             code = None
         self._drain_stderr()
@@ -283,6 +297,8 @@ class DotProcess:
         self.selector.close()
         for pipe in (self.stdin, self.stdout, self.stderr):
             pipe.close()
+        if self.stat_fd is not None:
+            os.close(self.stat_fd)
 
 
 class DotJob:
