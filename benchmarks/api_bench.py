@@ -149,7 +149,6 @@ def measure(target, program, trials, rng):
 
 def profile(program, trials, rng):
     """Median seconds of each stage of one uncached request, in-process."""
-    from engine.render import SizedLRU
     from engine.render.svg import finish_svg
     from engine.render import runner
     app = create_app()

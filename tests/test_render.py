@@ -7,11 +7,10 @@ belongs to, found by the contract's ids (value-edge-<edge id> ...).
 from __future__ import annotations
 
 import json
-import os
 import re
+import shutil
 import subprocess
 import sys
-import shutil
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
