@@ -17,7 +17,7 @@ import pytest
 
 import engine
 from engine import render
-from engine.render import RenderError
+from engine.render import RenderError, runner
 from engine.render.svg import finish_svg
 from fakedot import fake_dot, graph_by_graph_dot
 
@@ -151,6 +151,18 @@ def test_a_dot_killed_between_graphs_is_replaced(monkeypatch, tmp_path):
     assert wait_for(lambda: gone(first), 10)
     assert value_on_first_wire(render.to_svg(circuit(2.0))) == "2.00"
     assert first not in {int(p) for p in pids.read_text().split()[1:]}
+
+
+@NEEDS_DOT
+def test_a_dot_grown_too_big_is_replaced_after_its_graph(monkeypatch, tmp_path):
+    # dot 2.43 leaks a little with every graph: past a bound, a new one takes over.
+    pids = tmp_path / "pids"
+    monkeypatch.setattr(render, "DOT_COMMAND", graph_by_graph_dot(tmp_path, f'echo $$ >> "{pids}"'))
+    monkeypatch.setattr(runner, "MAX_DOT_MEMORY", 0)   # every dot is too big after one graph
+    for x in (1.0, 2.0, 3.0):
+        assert value_on_first_wire(render.to_svg(circuit(x))) == f"{x:.2f}"
+    drawn_by = pids.read_text().split()
+    assert len(drawn_by) == 3 and len(set(drawn_by)) == 3
 
 
 @NEEDS_DOT

@@ -25,7 +25,8 @@ gate ``node-<id>``, wire ``edge-<e>`` and ``edge-out``, its numbers
 
 Modules: circuit (reading the result dict), folding (constants folded into
 gates), planning, figure, compact, dot_text (escaping and DOT attributes),
-svg (dot's SVG made ready to inline), runner (running dot), pictures (the
+svg (dot's SVG made ready to inline), runner (long-lived dots), dot_process
+(starting dot, its limits, what its exit means), pictures (drawing and the
 cache), cache (an LRU bounded by bytes), errors.
 """
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from . import runner
+from . import dot_process, runner
 from .cache import SizedLRU
 from .errors import RenderError
 from .svg import finish_svg
@@ -67,7 +67,7 @@ class Picture:
 
     def _draw(self):
         if self.job is None:
-            return runner.run_once(_dot_command(), self.fmt, self.source, self.timeout)
+            return dot_process.run_once(_dot_command(), self.fmt, self.source, self.timeout)
         job, self.job = self.job, None
         return finish_svg(job.result())
 

@@ -1,4 +1,4 @@
-"""Running Graphviz's `dot`: long-lived processes fed graph after graph, and one-shot runs.
+"""Long-lived `dot -Tsvg` processes, fed graph after graph.
 
 A new `dot` spends most of a small graph's time starting (creating the
 process, loading its plugins and fonts: ~15 of ~18 ms for the neuron here),
@@ -12,27 +12,22 @@ the sentinel's layout (~0.2 ms) is left for later: the next graph on that
 process skips its output.
 
 A process that takes longer than the time limit, or dies, is killed and a new
-one started for the next graph.  Each process runs under a CPU-time limit a
-little above the time limit of the graph it is working on (raised before each
-graph), so a `dot` whose parent is killed mid-layout (a gunicorn worker, say)
-stops by itself; an idle one reads end-of-input and exits at once.
-
-PNG (and any one-off run) is a plain ``communicate(timeout=)`` on a new `dot`.
+one started for the next graph; one that grew too big (dot 2.43 leaks) is
+replaced after its graph.  Each runs under a CPU-time limit raised before each
+graph (see dot_process.limit_cpu), so a `dot` whose parent is killed
+mid-layout stops by itself; an idle one reads end-of-input and exits at once.
 """
 
 from __future__ import annotations
 
 import atexit
-import math
 import os
-import re
-import resource
 import selectors
-import signal
 import subprocess
 import threading
 import time
 
+from .dot_process import CPU_MARGIN, limit_cpu, open_stat, outcome, start, timed_out
 from .errors import RenderError
 
 # The sentinel graph, and how its SVG starts (dot writes the graph's name in a comment).
@@ -41,110 +36,11 @@ _SENTINEL_TITLE = b"<!-- Title: backprop_viz_end "
 _SVG_END = b"</svg>\n"
 # At most this many idle processes are kept (one per render slot is what a server needs).
 MAX_IDLE = 16
-# CPU seconds a dot may use beyond its graph's time limit before the kernel stops it.
-CPU_MARGIN = 1
-# dot's error messages start with "Error" (warnings with "Warning").
-_DOT_ERROR = re.compile(rb"^Error", re.M)
+# dot 2.43 leaks (about 6 KB a small graph); a process that grew past this many bytes
+# is replaced after its graph.  A fresh one reaches 12 MB, 45 MB after the largest graphs.
+MAX_DOT_MEMORY = 96 * 1024 * 1024
 # Keep at most this much of what dot writes on stderr for one graph.
 _MAX_STDERR = 64 * 1024
-
-_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def not_installed() -> RenderError:
-    return RenderError("Graphviz's `dot` program is not installed; install it with "
-                       "`apt-get install graphviz`")
-
-
-def timed_out(timeout: float) -> RenderError:
-    return RenderError(f"Drawing the graph took longer than {timeout:g} seconds and was "
-                       f"stopped; try a smaller program.")
-
-
-def outcome(code: int, output: bytes | None, stderr: bytes) -> bytes:
-    """dot's output, or the RenderError its exit status and stderr say (``code`` None: still running)."""
-    detail = stderr.decode("utf-8", "replace").strip().splitlines()
-    if code is not None and code < 0:   # killed by a signal: dot 2.43 segfaults on some big graphs
-        raise RenderError(f"Graphviz's `dot` crashed ({_signal_name(-code)}) "
-                          f"on this graph; the numbers are still shown.")
-    if (code is not None and code > 0) or _DOT_ERROR.search(stderr) or output is None:
-        raise RenderError("Graphviz's `dot` failed to draw the graph"
-                          + (f": {detail[-1]}" if detail else "."))
-    return output
-
-
-def _signal_name(number: int) -> str:
-    """`signal 11` as "signal 11, SIGSEGV" when the name is known."""
-    try:
-        return f"signal {number}, {signal.Signals(number).name}"
-    except ValueError:
-        return f"signal {number}"
-
-
-def _start(command: str, fmt: str) -> subprocess.Popen:
-    """A new `dot -T<fmt>` with pipes on all three ends; RenderError if it cannot be run."""
-    try:
-        proc = subprocess.Popen([command, f"-T{fmt}"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
-    except FileNotFoundError:
-        raise not_installed() from None
-    except OSError as err:
-        raise RenderError(f"Graphviz's `dot` program could not be run: {err}") from None
-    try:   # no core files from crashes or from the CPU limit
-        resource.prlimit(proc.pid, resource.RLIMIT_CORE, (0, 0))
-    except (AttributeError, OSError, ValueError):
-        pass
-    return proc
-
-
-def open_stat(pid: int) -> int | None:
-    """A file descriptor on process ``pid``'s /proc stat file (Linux), for ``limit_cpu``."""
-    try:
-        return os.open(f"/proc/{pid}/stat", os.O_RDONLY | os.O_CLOEXEC)
-    except (AttributeError, OSError):
-        return None
-
-
-def limit_cpu(pid: int, stat_fd: int | None, seconds: float) -> None:
-    """Let process ``pid`` use at most about ``seconds`` more CPU time (Linux; elsewhere nothing).
-
-    Only the soft limit moves (any process may raise it up to the hard limit,
-    inherited from us and normally unlimited); at the soft limit the kernel
-    sends SIGXCPU, which ends dot.  ``stat_fd`` is from ``open_stat`` (kept
-    open: reading it again costs a tenth of opening it).
-    """
-    if stat_fd is None:
-        return
-    try:
-        fields = os.pread(stat_fd, 1024, 0).rsplit(b")", 1)[1].split()
-        used = (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS   # utime + stime
-        hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
-        soft = math.ceil(used + seconds)
-        if hard != resource.RLIM_INFINITY:
-            soft = min(soft, hard)
-        resource.prlimit(pid, resource.RLIMIT_CPU, (soft, hard))
-    except (AttributeError, OSError, ValueError, IndexError):
-        pass   # not Linux, or the process is gone: reading its output will say so
-
-
-def run_once(command: str, fmt: str, source: str, timeout: float) -> bytes:
-    """One `dot -T<fmt>` run on ``source``: its output, or RenderError."""
-    proc = _start(command, fmt)
-    stat_fd = open_stat(proc.pid)
-    limit_cpu(proc.pid, stat_fd, timeout + CPU_MARGIN)
-    if stat_fd is not None:
-        os.close(stat_fd)
-    try:
-        stdout, stderr = proc.communicate(source.encode("utf-8"), timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        raise timed_out(timeout) from None
-    except BaseException:
-        proc.kill()
-        proc.wait()
-        raise
-    return outcome(proc.returncode, stdout, stderr)
 
 
 class DotProcess:
@@ -152,12 +48,13 @@ class DotProcess:
 
     ``owed`` counts the sentinel pictures still to come before the next graph's
     output (the warm-up's, or the last graph's).  ``alive()`` tells whether it
-    can take another graph; ``close()`` stops it.
+    can take another graph; ``worn`` that it grew past MAX_DOT_MEMORY and
+    should be replaced after this one; ``close()`` stops it.
     """
 
     def __init__(self, command: str):
         self.command = command
-        self.proc = _start(command, "svg")
+        self.proc = start(command, "svg")
         self.stat_fd = open_stat(self.proc.pid)
         self.stdin, self.stdout, self.stderr = self.proc.stdin, self.proc.stdout, self.proc.stderr
         for pipe in (self.stdin, self.stdout, self.stderr):
@@ -166,7 +63,7 @@ class DotProcess:
         self.selector.register(self.stdout, selectors.EVENT_READ)
         self.selector.register(self.stderr, selectors.EVENT_READ)
         self.writing = self.stderr_open = True
-        self.ended = self.dead = False
+        self.ended = self.dead = self.worn = False
         self.out = bytearray()   # stdout not yet taken apart into pictures
         self.scanned = 0         # how much of ``out`` is known to hold no end of a picture
         self.err = bytearray()   # stderr since the current graph was sent
@@ -180,7 +77,7 @@ class DotProcess:
 
     def send(self, source: bytes, timeout: float, deadline: float) -> None:
         """Write ``source`` and a sentinel; returns once dot has taken all but what its pipe holds."""
-        limit_cpu(self.proc.pid, self.stat_fd, timeout + CPU_MARGIN)
+        self.worn = limit_cpu(self.proc.pid, self.stat_fd, timeout + CPU_MARGIN) > MAX_DOT_MEMORY
         self.err.clear()
         self.pending = memoryview(source + SENTINEL)
         if not self.writing:
@@ -342,7 +239,8 @@ class DotPool:
 
     ``take`` answers an idle process, or starts one (RenderError when dot cannot
     be run); ``give`` keeps it for the next graph, unless it died or MAX_IDLE
-    wait already.  Changing the command (or PATH) stops the idle ones.
+    wait already; a worn one is replaced by a new one, which warms up while
+    idle.  Changing the command (or PATH) stops the idle ones.
     """
 
     def __init__(self):
@@ -367,6 +265,12 @@ class DotPool:
         return found if found is not None else DotProcess(command)
 
     def give(self, process: DotProcess) -> None:
+        if process.worn and process.alive():
+            process.close()
+            try:
+                process = DotProcess(process.command)
+            except RenderError:
+                return
         with self._lock:
             keep = (process.alive() and len(self._idle) < MAX_IDLE
                     and self._key == (process.command, os.environ.get("PATH")))
