@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import select
 import selectors
 import subprocess
 import threading
@@ -62,30 +63,32 @@ class DotProcess:
         self.selector = selectors.DefaultSelector()
         self.selector.register(self.stdout, selectors.EVENT_READ)
         self.selector.register(self.stderr, selectors.EVENT_READ)
-        self.writing = self.stderr_open = True
+        self.stderr_open = True
+        self.writer = None       # the thread writing a graph bigger than the pipe holds
         self.ended = self.dead = self.worn = False
         self.out = bytearray()   # stdout not yet taken apart into pictures
         self.scanned = 0         # how much of ``out`` is known to hold no end of a picture
         self.err = bytearray()   # stderr since the current graph was sent
-        self.pending = memoryview(SENTINEL)   # a first sentinel: dot warms up while idle
         self.owed = 1
-        self.selector.register(self.stdin, selectors.EVENT_WRITE)
-        self._write()
+        self._write(memoryview(SENTINEL))   # a first sentinel: dot warms up while idle
 
     def alive(self) -> bool:
         return not self.dead and self.proc.poll() is None
 
     def send(self, source: bytes, timeout: float, deadline: float) -> None:
-        """Write ``source`` and a sentinel; returns once dot has taken all but what its pipe holds."""
+        """Hand dot ``source`` and a sentinel, and return at once.
+
+        What the pipe does not take at once (a graph of more than ~64 KB) is
+        written by a thread, so dot reads and parses it while the caller does
+        other work.
+        """
         self.worn = limit_cpu(self.proc.pid, self.stat_fd, timeout + CPU_MARGIN) > MAX_DOT_MEMORY
         self.err.clear()
-        self.pending = memoryview(source + SENTINEL)
-        if not self.writing:
-            self.selector.register(self.stdin, selectors.EVENT_WRITE)
-            self.writing = True
-        self._write()
-        while self.pending and not self.ended:
-            self._pump(deadline, timeout)
+        rest = self._write(memoryview(source + SENTINEL))
+        if rest:
+            self.writer = threading.Thread(target=self._write_rest, args=(rest, deadline),
+                                           name="dot-writer", daemon=True)
+            self.writer.start()
 
     def receive(self, timeout: float, deadline: float) -> bytes:
         """The SVG of the graph sent last; RenderError if dot drew none, failed, died or ran late."""
@@ -93,6 +96,7 @@ class DotProcess:
             picture = self._next_picture()
             if picture is not None:
                 self._drain_stderr()
+                self._join_writer(deadline)   # dot read the graph: what is left fits its pipe
                 return outcome(None, picture or None, bytes(self.err))
             if self.ended:
                 return self._exited()
@@ -123,9 +127,7 @@ class DotProcess:
             self.close()
             raise timed_out(timeout)
         for key, _ in self.selector.select(wait):
-            if key.fileobj is self.stdin:
-                self._write()
-            elif key.fileobj is self.stdout:
+            if key.fileobj is self.stdout:
                 if self._read(self.stdout, self.out) == b"":
                     self.ended = True   # dot exited or was killed
                     self.selector.unregister(self.stdout)
@@ -134,17 +136,31 @@ class DotProcess:
         if len(self.err) > _MAX_STDERR:
             del self.err[:-_MAX_STDERR]
 
-    def _write(self) -> None:
-        """Write what the pipe takes of ``pending``; stop watching stdin once it is all written."""
+    def _write(self, data: memoryview) -> memoryview:
+        """Write what the pipe takes of ``data`` now; answers the rest."""
         try:
-            self.pending = self.pending[os.write(self.stdin.fileno(), self.pending):]
+            return data[os.write(self.stdin.fileno(), data):]
         except BlockingIOError:
-            pass
+            return data
         except OSError:   # dot stopped reading (it died): the end of its stdout says how
-            self.pending = self.pending[len(self.pending):]
-        if not self.pending and self.writing:
-            self.selector.unregister(self.stdin)
-            self.writing = False
+            return data[len(data):]
+
+    def _write_rest(self, data: memoryview, deadline: float) -> None:
+        """(In the writer thread) write ``data`` as dot takes it, until the deadline."""
+        poller = select.poll()
+        poller.register(self.stdin.fileno(), select.POLLOUT)
+        while data:
+            wait = deadline - time.monotonic()
+            if wait <= 0 or not poller.poll(wait * 1000):
+                return   # too late: the reader stops dot
+            data = self._write(data)
+
+    def _join_writer(self, deadline: float) -> None:
+        if self.writer is not None:
+            self.writer.join(max(0.0, deadline - time.monotonic()))
+            if self.writer.is_alive():   # dot stopped reading: it cannot take another graph
+                self.close()
+            self.writer = None
 
     @staticmethod
     def _read(pipe, into: bytearray) -> bytes | None:
@@ -191,6 +207,9 @@ class DotProcess:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        if self.writer is not None:   # its next write fails now that dot is gone
+            self.writer.join()
+            self.writer = None
         self.selector.close()
         for pipe in (self.stdin, self.stdout, self.stderr):
             pipe.close()
