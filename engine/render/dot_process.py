@@ -79,28 +79,39 @@ def open_stat(pid: int) -> int | None:
         return None
 
 
-def limit_cpu(pid: int, stat_fd: int | None, seconds: float) -> int:
-    """Let process ``pid`` use at most about ``seconds`` more CPU time; answers its resident bytes.
+def _stat(stat_fd: int) -> list[bytes]:
+    """The fields of a /proc stat file after the command's name: state, ppid, ..."""
+    return os.pread(stat_fd, 1024, 0).rsplit(b")", 1)[1].split()
+
+
+def limit_cpu(pid: int, stat_fd: int | None, seconds: float) -> None:
+    """Let process ``pid`` use at most about ``seconds`` more CPU time (Linux; elsewhere nothing).
 
     Only the soft limit moves (any process may raise it up to the hard limit,
     inherited from us and normally unlimited); at the soft limit the kernel
     sends SIGXCPU, which ends dot.  ``stat_fd`` is from ``open_stat`` (kept
-    open: reading it again costs a tenth of opening it).  Linux only; elsewhere
-    this does nothing and answers 0.
+    open: reading it again costs a tenth of opening it).
     """
     if stat_fd is None:
-        return 0
+        return
     try:
-        fields = os.pread(stat_fd, 1024, 0).rsplit(b")", 1)[1].split()
+        fields = _stat(stat_fd)
         used = (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS   # utime + stime
         hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
         soft = math.ceil(used + seconds)
         if hard != resource.RLIM_INFINITY:
             soft = min(soft, hard)
         resource.prlimit(pid, resource.RLIMIT_CPU, (soft, hard))
-        return int(fields[21]) * _PAGE_SIZE
     except (AttributeError, OSError, ValueError, IndexError):
-        return 0   # the process is gone: reading its output will say so
+        pass   # the process is gone: reading its output will say so
+
+
+def resident_bytes(stat_fd: int | None) -> int:
+    """The memory a process holds, from its /proc stat file (0 when unknown)."""
+    try:
+        return int(_stat(stat_fd)[21]) * _PAGE_SIZE
+    except (TypeError, OSError, ValueError, IndexError):
+        return 0
 
 
 def run_once(command: str, fmt: str, source: str, timeout: float) -> bytes:

@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import atexit
 import os
-import select
 import selectors
 import subprocess
 import threading
 import time
 
-from .dot_process import CPU_MARGIN, limit_cpu, open_stat, outcome, start, timed_out
+from .dot_process import (CPU_MARGIN, limit_cpu, open_stat, outcome, resident_bytes, start,
+                          timed_out)
 from .errors import RenderError
 
 # The sentinel graph, and how its SVG starts (dot writes the graph's name in a comment).
@@ -49,8 +49,8 @@ class DotProcess:
 
     ``owed`` counts the sentinel pictures still to come before the next graph's
     output (the warm-up's, or the last graph's).  ``alive()`` tells whether it
-    can take another graph; ``worn`` that it grew past MAX_DOT_MEMORY and
-    should be replaced after this one; ``close()`` stops it.
+    can take another graph, ``worn()`` whether it should be replaced after
+    this one; ``close()`` stops it.
     """
 
     def __init__(self, command: str):
@@ -65,7 +65,7 @@ class DotProcess:
         self.selector.register(self.stderr, selectors.EVENT_READ)
         self.stderr_open = True
         self.writer = None       # the thread writing a graph bigger than the pipe holds
-        self.ended = self.dead = self.worn = False
+        self.ended = self.dead = False
         self.out = bytearray()   # stdout not yet taken apart into pictures
         self.scanned = 0         # how much of ``out`` is known to hold no end of a picture
         self.err = bytearray()   # stderr since the current graph was sent
@@ -75,6 +75,10 @@ class DotProcess:
     def alive(self) -> bool:
         return not self.dead and self.proc.poll() is None
 
+    def worn(self) -> bool:
+        """Whether it grew past MAX_DOT_MEMORY (asked after a graph, when it holds the most)."""
+        return resident_bytes(self.stat_fd) > MAX_DOT_MEMORY
+
     def send(self, source: bytes, timeout: float, deadline: float) -> None:
         """Hand dot ``source`` and a sentinel, and return at once.
 
@@ -82,11 +86,11 @@ class DotProcess:
         written by a thread, so dot reads and parses it while the caller does
         other work.
         """
-        self.worn = limit_cpu(self.proc.pid, self.stat_fd, timeout + CPU_MARGIN) > MAX_DOT_MEMORY
+        limit_cpu(self.proc.pid, self.stat_fd, timeout + CPU_MARGIN)
         self.err.clear()
         rest = self._write(memoryview(source + SENTINEL))
         if rest:
-            self.writer = threading.Thread(target=self._write_rest, args=(rest, deadline),
+            self.writer = threading.Thread(target=self._write_rest, args=(rest,),
                                            name="dot-writer", daemon=True)
             self.writer.start()
 
@@ -145,15 +149,23 @@ class DotProcess:
         except OSError:   # dot stopped reading (it died): the end of its stdout says how
             return data[len(data):]
 
-    def _write_rest(self, data: memoryview, deadline: float) -> None:
-        """(In the writer thread) write ``data`` as dot takes it, until the deadline."""
-        poller = select.poll()
-        poller.register(self.stdin.fileno(), select.POLLOUT)
-        while data:
-            wait = deadline - time.monotonic()
-            if wait <= 0 or not poller.poll(wait * 1000):
-                return   # too late: the reader stops dot
-            data = self._write(data)
+    def _write_rest(self, data: memoryview) -> None:
+        """(In the writer thread) write ``data`` in one blocking call, returning once dot has it all.
+
+        One call holds no interpreter lock until it returns; a loop of writes as
+        the pipe drains would wait for the lock each time, while the request's
+        thread runs Python (5 ms a time: 60 ms for 667 KB).  A dot that stops
+        reading is killed by the reader at the deadline, which ends the call.
+        """
+        fd = self.stdin.fileno()
+        os.set_blocking(fd, True)
+        try:
+            while data:   # (a signal may cut a write short)
+                data = data[os.write(fd, data):]
+        except OSError:
+            pass   # dot died: the reader finds out how
+        finally:
+            os.set_blocking(fd, False)
 
     def _join_writer(self, deadline: float) -> None:
         if self.writer is not None:
@@ -284,7 +296,7 @@ class DotPool:
         return found if found is not None else DotProcess(command)
 
     def give(self, process: DotProcess) -> None:
-        if process.worn and process.alive():
+        if process.alive() and process.worn():
             process.close()
             try:
                 process = DotProcess(process.command)
