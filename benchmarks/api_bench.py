@@ -59,7 +59,7 @@ PROGRAMS = {
     "sop-200": sum_of_products(67),     # 201 nodes
     "sop-1000": sum_of_products(334),   # 1,002 nodes
 }
-TRIALS = {"circuit": 30, "neuron": 30, "sop-200": 15, "sop-1000": 6}
+TRIALS = {"circuit": 40, "neuron": 40, "sop-200": 20, "sop-1000": 12}
 # uncached / dot at most this (the request's goal), per program.
 GOALS = {"circuit": 0.4, "neuron": 0.4, "sop-200": 1.25, "sop-1000": 1.25}
 
@@ -208,7 +208,7 @@ def ms(seconds):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--trials", type=int, default=None, help="trials per program (default: 30/30/15/6)")
+    parser.add_argument("--trials", type=int, default=None, help="trials per program (default: 40/40/20/12)")
     parser.add_argument("--no-server", action="store_true", help="skip the gunicorn rows")
     parser.add_argument("--profile", action="store_true", help="add the per-stage breakdown")
     parser.add_argument("--memory", type=int, default=0, metavar="N",
