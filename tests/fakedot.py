@@ -15,8 +15,8 @@ def fake_dot(tmp_path, body):
 def graph_by_graph_dot(tmp_path, on_graph=":", real_dot="dot"):
     """A long-lived `dot` stand-in that reads graph after graph, as the real one does.
 
-    Each graph that ends (a line `}`, or one ending in `{}` such as an empty
-    graph) is drawn by a real one-shot `dot`; before each of our circuits
+    Each graph that ends (a line `}`, or a graph on one line) is drawn by a
+    real one-shot `dot`; before each of our circuits
     (`digraph circuit ...`) it runs ``on_graph``, shell code that sees the
     graph's text in ``$graph`` and may `continue` to skip drawing it.
     ``real_dot`` runs the real one (for a stand-in found first on PATH).
@@ -26,7 +26,7 @@ while IFS= read -r line; do
   graph="$graph$line
 "
   case "$line" in
-    "}}"|*"{{}}")
+    "}}"|"digraph "*"}}")
       case "$graph" in "digraph circuit"*) {on_graph};; esac
       printf '%s' "$graph" | {real_dot} "$@"
       graph="";;
