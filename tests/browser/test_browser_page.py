@@ -63,7 +63,9 @@ def test_invalid_value_is_marked_and_not_sent(page):
 
 def test_error_shows_message_underline_and_dims_the_last_graph(page):
     open_view(page)
-    type_program(page, "q = x + y\nf = q * (z +")
+    # In one edit: typed key by key, a pause past the typing delay would draw a
+    # valid prefix (`f = q`) as the last good graph.
+    page.fill("#program", "q = x + y\nf = q * (z +")
     wait_status(page, "error")
     message = page.locator("#message").inner_text()
     assert "line 2" in message and "missing" in message
