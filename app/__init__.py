@@ -44,11 +44,11 @@ DEFAULT_CONFIG = {
     "LARGE_RENDER_NODES": 500,
     # Seconds a request waits for a free render slot before answering 503 (busy).
     "RENDER_QUEUE_TIMEOUT": 10.0,
-    # Keep one `dot` per worker started ahead of time, so a request does not wait
-    # for dot to start (about 4 ms of a small graph's 11 here; costs one idle process).
-    "SPARE_DOT": True,
     # Bytes of recent drawn answers kept per worker, to answer a repeated request at once (0: off).
     "RESPONSE_CACHE_BYTES": 64 * 1024 * 1024,
+    # Bytes of recent pictures (DOT source -> SVG) kept per worker, so the same DOT
+    # reached by another request is not laid out again (0: off).
+    "PICTURE_CACHE_BYTES": 32 * 1024 * 1024,
 }
 
 # No inline script and no inline style anywhere: the page's code and CSS are
@@ -98,12 +98,13 @@ def create_app(config=None):
     if config:
         app.config.from_mapping(config)
 
-    from app import api, errors, exports, pages
+    from app import answers, api, drawing, errors, exports, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(exports.bp)
-    api.init_app(app)
+    drawing.init_app(app)
+    answers.init_app(app)
     errors.init_app(app)
 
     @app.after_request

@@ -13,14 +13,16 @@ import engine
 from engine import render
 
 from app import api
+from app.drawing import Busy, render_slots
 from app.errors import json_error, json_http_error
+from app.options import BadRequest, check_options
 
 bp = Blueprint("exports", __name__, url_prefix="/api/export")
 
 for _status in (400, 404, 405, 413, 415, 500):
     bp.register_error_handler(_status, json_http_error)
-bp.register_error_handler(api.BadRequest, api.bad_request)
-bp.register_error_handler(api.Busy, api.busy)
+bp.register_error_handler(BadRequest, api.bad_request)
+bp.register_error_handler(Busy, api.busy)
 bp.register_error_handler(engine.EngineError, api.engine_error)
 
 # kind -> (how the result writes it, mimetype, file name)
@@ -45,15 +47,15 @@ def export(kind):
     body = api.read_json_body()
     expression = body.get("expression")
     if not isinstance(expression, str):
-        raise api.BadRequest('"expression" must be a string.')
-    values = api.check_values(body.get("values", {}))
-    options = api.check_options(body.get("options", {}))
+        raise BadRequest('"expression" must be a string.')
+    values = body.get("values", {})
+    options = check_options(body.get("options", {}))
     config = current_app.config
     result = engine.evaluate(expression, values, api.config_limits(config),
                              default=options["default_value"])
     method, mimetype, filename = KINDS[kind]
     large = len(result.graph.nodes) > config["LARGE_RENDER_NODES"]
-    with api.render_slots(current_app).hold(large, config["RENDER_QUEUE_TIMEOUT"]):
+    with render_slots(current_app).hold(large, config["RENDER_QUEUE_TIMEOUT"]):
         text = getattr(result, method)(precision=options["precision"],
                                        fold_constants=options["fold_constants"],
                                        timeout=config["RENDER_TIMEOUT"])

@@ -16,7 +16,7 @@ import json
 import xml.etree.ElementTree as ET
 
 import engine
-from app.api import RENDER_CRASH_MESSAGE
+from app.drawing import RENDER_CRASH_MESSAGE
 from engine import render
 from engine.ops import VOCABULARY
 

@@ -30,6 +30,9 @@ class Limits:
     max_array_size: int = 1_000_000  # entries in one array value
     max_total_entries: int = 20_000_000  # entries of all the program's values together
     max_seconds: float | None = None  # wall-clock time of one evaluation
+    # A value given as text ("2.5") is read as a number for Python callers; the API,
+    # whose JSON has numbers of its own, refuses text where a number belongs.
+    text_values: bool = True
 
 
 class Node:
@@ -239,7 +242,8 @@ class Graph:
         for name in self.inputs:
             node = self.nodes[self.names[name]]
             try:
-                node.value = to_value(values[name], name, self.limits.max_array_size)
+                node.value = to_value(values[name], name, self.limits.max_array_size,
+                                      self.limits.text_values)
             except (InputValueError, LimitError) as err:
                 raise err.at(node.start, node.end) from None
 

@@ -76,15 +76,16 @@ MESSAGES = {
     "value.missing": "missing value{names_s} for input{names_s}: {names}",
     "value.not_a_number": "the value of '{name}' must be a number, not {kind}",
     "value.not_finite": "the value of '{name}' is {text}: give a finite number",
-    "value.too_large": "the value of '{name}' is too large for float64 (at most about 1.8e308)",
+    "value.too_large": "the value of '{name}' is too large for float64 (at most about 1.8e308): "
+                       "give a finite number",
     "value.empty": "the value of '{name}' is an empty list",
     "value.mixed": "the value of '{name}' mixes numbers and lists: a matrix is a list of rows "
                    "of equal length",
     "value.empty_row": "the value of '{name}' has an empty row",
     "value.ragged": "the value of '{name}' is ragged: row 0 has {width} entries but row {row} "
                     "has {row_width}",
-    "value.too_deep": "the value of '{name}' has lists nested more than two deep: vectors "
-                      "and matrices only, at most two levels of lists",
+    "value.too_deep": "the value of '{name}' has lists nested more than two deep: a value is a "
+                      "number, a vector or a matrix (at most two levels of lists)",
     "value.entry_not_a_number": "the value of '{name}' has an entry that is not a number: "
                                 "{kind}",
     "value.entry_not_finite": "the value of '{name}' has an entry that is not a finite number",

@@ -46,8 +46,11 @@ def _number(raw, name: str) -> float:
     return v
 
 
-def to_value(raw, name: str, max_size: int):
-    """Check one user-given value and convert it to a float or a float64 array."""
+def to_value(raw, name: str, max_size: int, text: bool = True):
+    """Check one user-given value and convert it to a float or a float64 array.
+
+    ``text``: a string that reads as a number ("2.5") is one (for Python callers).
+    """
     kind = type(raw)
     if kind is float or kind is int:  # nearly every value: a plain number
         v = float(raw) if kind is int and -2**53 <= raw <= 2**53 else raw
@@ -69,7 +72,7 @@ def to_value(raw, name: str, max_size: int):
         return arr
     if isinstance(raw, (list, tuple, np.ndarray)):
         return _array_from_nested(raw, name, max_size)
-    if isinstance(raw, str):  # a Python caller's "2.5"; entries of arrays must be numbers
+    if isinstance(raw, str) and text:  # a Python caller's "2.5"; array entries must be numbers
         try:
             v = float(raw)
         except ValueError:

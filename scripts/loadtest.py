@@ -171,17 +171,29 @@ def drive(port, connections, duration, cached, seed=0) -> tuple[Tally, float]:
 
 
 def cpu_times(pids):
-    """(own, children's) CPU seconds of these processes; children count once they are reaped."""
+    """(own, children's) CPU seconds of these processes.
+
+    Children's: those reaped, plus the live ones' own (the workers' long-lived `dot`s).
+    """
     tick = os.sysconf("SC_CLK_TCK")
-    own = kids = 0.0
-    for pid in pids:
+
+    def stat_fields(pid):
         try:
             stat = Path(f"/proc/{pid}/stat").read_text()
         except OSError:
+            return None
+        return stat[stat.rindex(")") + 2:].split()
+
+    own = kids = 0.0
+    for pid in pids:
+        fields = stat_fields(pid)
+        if fields is None:
             continue
-        fields = stat[stat.rindex(")") + 2:].split()
         own += (int(fields[11]) + int(fields[12])) / tick
         kids += (int(fields[13]) + int(fields[14])) / tick
+        for child in children(pid):
+            if (child_fields := stat_fields(child)) is not None:
+                kids += (int(child_fields[11]) + int(child_fields[12])) / tick
     return own, kids
 
 

@@ -1,8 +1,7 @@
-"""Stand-ins for Graphviz's `dot`, and a record of the dots started, for the render and fault tests."""
+"""Stand-ins for Graphviz's `dot`, for the render and fault tests."""
 
 import stat
-
-from engine import render
+from pathlib import Path
 
 
 def fake_dot(tmp_path, body):
@@ -13,13 +12,37 @@ def fake_dot(tmp_path, body):
     return str(path)
 
 
-def record_dot_runs(monkeypatch):
-    """Every ``render.DotRun`` started from now on, in order (each still runs its dot)."""
-    started = []
+def graph_by_graph_dot(tmp_path, on_graph=":", real_dot="dot"):
+    """A long-lived `dot` stand-in that reads graph after graph, as the real one does.
 
-    class Recorded(render.DotRun):
-        def __init__(self, fmt, timeout):
-            super().__init__(fmt, timeout)
-            started.append(self)
-    monkeypatch.setattr(render, "DotRun", Recorded)
-    return started
+    Each graph that ends (a line `}`, or a graph on one line) is drawn by a
+    real one-shot `dot`; before each of our circuits
+    (`digraph circuit ...`) it runs ``on_graph``, shell code that sees the
+    graph's text in ``$graph`` and may `continue` to skip drawing it.
+    ``real_dot`` runs the real one (for a stand-in found first on PATH).
+    """
+    return fake_dot(tmp_path, f'''graph=""
+while IFS= read -r line; do
+  graph="$graph$line
+"
+  case "$line" in
+    "}}"|"digraph "*"}}")
+      case "$graph" in "digraph circuit"*) {on_graph};; esac
+      printf '%s' "$graph" | {real_dot} "$@"
+      graph="";;
+  esac
+done''')
+
+
+def logging_dot(tmp_path):
+    """A real `dot` behind a stand-in that copies every graph it is given to a log, one log per format.
+
+    Returns (command, graphs): ``graphs("svg")`` counts the circuits given to dot as SVG so far.
+    """
+    log = tmp_path / "graphs"
+    command = fake_dot(tmp_path, f'tee -a "{log}$1" | dot "$@"')
+
+    def graphs(fmt):
+        path = Path(f"{log}-T{fmt}")
+        return path.read_text().count("digraph circuit") if path.exists() else 0
+    return command, graphs

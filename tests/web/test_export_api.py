@@ -46,7 +46,7 @@ def test_the_animated_svg_export(client):
     ("post", "/api/export/html", {"expression": "x +"}, 400, "missing a value after '+'"),
     ("post", "/api/export/html", {"expression": 3}, 400, '"expression" must be a string.'),
     ("post", "/api/export/html", {"expression": "x", "values": {"x": "a"}}, 400,
-     'The value of "x" must be a number, not a string.'),
+     "the value of 'x' must be a number, not a string"),
     ("post", "/api/export/html", {**BODY, "options": {"precision": 99}}, 400,
      '"precision" must be a whole number from 0 to 10.'),
 ])
