@@ -23,8 +23,8 @@ gate ``node-<id>``, wire ``edge-<e>`` and ``edge-out``, its numbers
 ``value-edge-<e>``/``grad-edge-<e>``, a value's ``name-node-<id>`` and
 ``total-node-<id>`` (see svg.py).
 
-Modules: circuit (reading the result dict), folding (constants folded into
-gates), planning, figure, compact, dot_text (escaping and DOT attributes),
+Modules: circuit (reading the result dict, folded by engine.folding),
+planning, figure, compact, dot_text (escaping and DOT attributes),
 svg (dot's SVG made ready to inline), runner (long-lived dots), dot_process
 (starting dot, its limits, what its exit means), pictures (drawing and the
 cache), cache (an LRU bounded by bytes), errors.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .errors import RenderError
-from .folding import _folds, const_text
+from ..folding import const_text, fold
 
 
 def read_result(d, max_nodes: int):
@@ -50,7 +50,8 @@ class Circuit:
 
     def __init__(self, d: dict, fold_constants: bool, max_nodes: int):
         nodes, edges, out = read_result(d, max_nodes)
-        folded, hidden, labels = _folds(nodes, edges, fold_constants)
+        folding = fold(nodes, edges, fold_constants)  # the engine's one folding rule
+        folded, hidden, labels = folding.folded, folding.hidden, folding.labels
         wires: dict[int, list] = {nid: [] for nid in nodes}
         for e in edges:
             if e["id"] not in folded:
