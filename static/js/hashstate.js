@@ -142,7 +142,8 @@ class ListReader {
   list(level) {
     this.next(); // "["
     if (this.peek() === "]") {
-      this.fail(level === 1 ? "page.value.empty_list" : "page.value.empty_row", { row: this.rowIndex });
+      if (level === 1) this.fail("page.value.empty_list");
+      this.fail("page.value.empty_row", { row: this.rowIndex });
     }
     const items = [];
     for (;;) {
@@ -160,7 +161,8 @@ class ListReader {
         if (number === null) {
           const what = isNumeral(token) ? "too_large" : "not_a_number";
           const where = level === 2 ? "_in_row" : "";
-          this.fail(`page.value.entry_${what}${where}`, { n: items.length + 1, row: this.rowIndex, token });
+          const params = level === 2 ? { n: items.length + 1, row: this.rowIndex, token } : { n: items.length + 1, token };
+          this.fail(`page.value.entry_${what}${where}`, params);
         }
         items.push(number);
       }

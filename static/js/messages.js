@@ -77,7 +77,6 @@ export function errorText(error) {
 
 // The answer's warnings, in the page's language (warning_data beside the English warnings).
 export function warningTexts(result) {
-  const english = result.warnings || [];
-  const data = result.warning_data || [];
+  const [english, data] = [result.warnings || [], result.warning_data || []]; // same order
   return english.map((text, i) => (data[i] && engineMessage(data[i].code, data[i].params)) ?? text);
 }
