@@ -113,12 +113,16 @@ function wireHeader(model, step, entry, ctx) {
   return th;
 }
 
-// ∂(gate)/∂source = its formula = its value (the value left out when the formula is a number).
+// ∂(gate)/∂source = its formula = its value (the value left out when the
+// formula is a constant: d(-t1)/dt1 = -1).
 export function localDerivative(step, entry, ctx) {
-  const line = [F.derivativeBox(ctx, step.node, entry.source, entry.partial), " = ", F.formulaBox(entry.formula, ctx)];
-  if (entry.formula[0] !== "num") line.push(" = ", formatValue(entry.local, ctx.precision));
+  const formula = F.formulaBox(entry.formula, ctx);
+  const line = [F.derivativeBox(ctx, step.node, entry.source, entry.partial), " = ", formula];
+  if (!CONSTANT.test(F.toText(formula))) line.push(" = ", formatValue(entry.local, ctx.precision));
   return line;
 }
+
+const CONSTANT = /^-?\(?-?[\d.]+(e[+-]?\d+)?\)?$/;
 
 function tableWithHead(columns) {
   const table = h("table", "chain");
