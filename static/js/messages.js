@@ -60,8 +60,10 @@ export function engineMessage(code, params) {
 
 // What an error says: {message, hint} (hint null), in the page's language.  A
 // code the catalogs know is written from its params; a limit names the server
-// setting that raises it; else the page's own codes, then the HTTP status,
-// and last the server's English words.
+// setting that raises it; the page's own codes are its catalogs'.  An error
+// without a code is the server's words, except for the statuses whose words
+// are always the same (the front's 413/502/504, 503 busy: "http.<status>"),
+// which the catalogs say in the page's language.
 export function errorText(error) {
   let message = null;
   if (error.code && error.code.startsWith("page.")) message = t(error.code, error.params);

@@ -10,7 +10,8 @@ import pytest
 
 import engine
 from engine.messages import MESSAGES, english
-from tests.support.pagehelpers import CIRCUIT, CIRCUIT_VALUES, counter, share_hash, wait_ready, wait_status
+from tests.support.pagehelpers import (CIRCUIT, CIRCUIT_VALUES, counter, settle, share_hash, track_requests,
+                                       wait_ready, wait_status)
 
 pytestmark = pytest.mark.browser
 
@@ -21,12 +22,12 @@ SHAPE_ERROR = "#p=" + quote("L = sum(W @ x)", safe="") + "&v=W:" + quote("[[1,2,
 @pytest.fixture
 def open_in(browser, base_url, console_errors):
     """open_in(locale, hash) -> a page of a fresh context with that browser language."""
-    contexts = []
+    pages = []
 
     def opener(locale, hash_part, status="ready"):
         context = browser.new_context(locale=locale, base_url=base_url, viewport={"width": 1440, "height": 900})
-        contexts.append(context)
         page = context.new_page()
+        pages.append((page, track_requests(page)))
         page.set_default_timeout(10_000)
         page.on("pageerror", lambda error: console_errors.append(f"page error: {error}"))
         page.goto("/" + hash_part)
@@ -34,8 +35,9 @@ def open_in(browser, base_url, console_errors):
         return page
 
     yield opener
-    for context in contexts:
-        context.close()
+    for page, pending in pages:
+        settle(page, pending)
+        page.context.close()
 
 
 def text(page, selector):
@@ -136,6 +138,16 @@ def test_a_network_failure_is_said_in_the_pages_language(open_in):
     page.fill("#input-x", "3")
     wait_status(page, "error")
     assert text(page, "#message .error-text") == "서버가 응답하지 않습니다. 서버가 아직 실행 중인가요?"
+
+
+def test_a_busy_server_is_said_in_korean(open_in):
+    page = open_in("ko-KR", share_hash(CIRCUIT, CIRCUIT_VALUES))
+    page.route("**/api/graph", lambda route: route.fulfill(
+        status=503, content_type="application/json",
+        body='{"error": {"message": "The server is busy drawing other graphs.", "start": null, "end": null}}'))
+    page.fill("#input-x", "3")
+    wait_status(page, "error")
+    assert text(page, "#message .error-text") == "서버가 다른 그래프를 그리느라 바쁩니다. 잠시 후 다시 시도하세요."
 
 
 def test_an_empty_program_says_so_in_korean(open_in):

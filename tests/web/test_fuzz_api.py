@@ -109,7 +109,8 @@ def roomy():
     """An app with the length, depth and node limits raised far past the defaults."""
     return create_app({"TESTING": True, "MAX_EXPRESSION_LENGTH": 10 ** 6,
                        "MAX_CONTENT_LENGTH": 4 * 2 ** 20, "MAX_NODES": 10 ** 5,
-                       "MAX_DEPTH": 10 ** 6, "RENDER_TIMEOUT": 0.5}).test_client()
+                       "MAX_DEPTH": 10 ** 6, "MAX_ANSWER_BYTES": 2 ** 27,
+                       "RENDER_TIMEOUT": 0.5}).test_client()
 
 
 @pytest.mark.slow
