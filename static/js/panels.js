@@ -114,11 +114,13 @@ function wireHeader(model, step, entry, ctx) {
 }
 
 // ∂(gate)/∂source = its formula = its value (the value left out when the
-// formula is a constant: d(-t1)/dt1 = -1).
+// formula is a constant, d(-t1)/dt1 = -1, and for an array, shown beside it).
 export function localDerivative(step, entry, ctx) {
   const formula = F.formulaBox(entry.formula, ctx);
   const line = [F.derivativeBox(ctx, step.node, entry.source, entry.partial), " = ", formula];
-  if (!CONSTANT.test(F.toText(formula))) line.push(" = ", formatValue(entry.local, ctx.precision));
+  if (!CONSTANT.test(F.toText(formula)) && !isArrayValue(entry.local)) {
+    line.push(" = ", formatValue(entry.local, ctx.precision));
+  }
   return line;
 }
 
