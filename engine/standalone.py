@@ -130,12 +130,12 @@ def _read(name: str) -> str:
 
 def standalone_html(result, precision: int = 2, fold_constants: bool = True,
                     layout: str = "auto", step: int | None = None,
-                    timeout: float | None = None) -> str:
+                    timeout: float | None = None, language: str = "en") -> str:
     """The self-contained HTML page that plays ``result`` (see the module's docstring).
 
     ``step`` is the state it opens on (0 the start, None the whole figure, as the
     page opens); ``timeout`` the seconds `dot` may take (render's default when
-    None).  Raises ``render.RenderError`` when the graph cannot be drawn.
+    None); ``language`` the page's language for its words ("en" or "ko").  Raises ``render.RenderError`` when the graph cannot be drawn.
     """
     from . import render
 
@@ -143,7 +143,11 @@ def standalone_html(result, precision: int = 2, fold_constants: bool = True,
                        summary_above=SUMMARY_ABOVE)
     svg = render.to_svg(d, precision=precision, fold_constants=fold_constants, layout=layout,
                         timeout=timeout or render.DEFAULT_TIMEOUT)
-    data = json.dumps({"result": d, "precision": precision, "step": step}, allow_nan=False,
+    # The page's words ride along too (English, and the language asked for): no fetch.
+    languages = ["en"] + ([language] if language != "en" else [])
+    catalogs = {lang: json.loads(_read(f"i18n/{lang}.json")) for lang in languages}
+    data = json.dumps({"result": d, "precision": precision, "step": step, "language": language,
+                       "catalogs": catalogs}, allow_nan=False, ensure_ascii=False,
                       separators=(",", ":"))
     program = result.graph.text
     first = program.strip().splitlines()[0] if program.strip() else ""

@@ -1,27 +1,45 @@
-// The controls: the example picker, the player's buttons and keys, zoom, the
-// display options, downloads and the copy-link button.  They only call back;
-// what a change does to the state is main.js's business.
+// The controls: the example picker, the language picker, the player's
+// buttons and keys, zoom, the display options, downloads and the copy-link
+// button.  They only call back; what a change does to the state is main.js's
+// business.
 
 import * as exporting from "./exporting.js";
+import { t } from "./i18n.js";
 import { PRESET_GROUPS } from "./presets.js";
 
+// The example picker; labelPresets() writes its labels (again, in a new language).
 export function setupPresets(select, onPreset) {
-  select.append(new Option("Choose an example\u2026", ""));
+  select.append(new Option("", ""));
   const byId = new Map();
   for (const group of PRESET_GROUPS) {
     const optgroup = document.createElement("optgroup");
-    optgroup.label = group.label;
+    optgroup.dataset.group = group.id;
     for (const preset of group.presets) {
-      optgroup.append(new Option(preset.title, preset.id));
+      optgroup.append(new Option("", preset.id));
       byId.set(preset.id, preset);
     }
     select.append(optgroup);
   }
+  labelPresets(select);
   select.addEventListener("change", () => {
     const preset = byId.get(select.value);
     select.value = "";
     select.blur(); // or the arrow keys meant for stepping would pick the next example
     if (preset) onPreset(preset);
+  });
+}
+
+export function labelPresets(select) {
+  select.options[0].textContent = t("presets.choose");
+  for (const optgroup of select.querySelectorAll("optgroup")) optgroup.label = t(`presets.group.${optgroup.dataset.group}`);
+  for (const option of select.querySelectorAll("optgroup option")) option.textContent = t(`preset.${option.value}`);
+}
+
+// The language picker: onLanguage(language) when the reader picks one.
+export function setupLanguage(select, onLanguage) {
+  select.addEventListener("change", () => {
+    select.blur();
+    onLanguage(select.value);
   });
 }
 
@@ -111,12 +129,12 @@ export function setupExports(els, { answer, request, flushLink }) {
     try {
       exporting.download("backprop-graph.png", await exporting.pngBlob(answer().svg));
     } catch (error) {
-      toast(`Could not make the PNG: ${error.message}`);
+      toast(t("export.png_failed", { why: error.message }));
     }
   });
   document.getElementById("copy-link").addEventListener("click", async () => {
     flushLink();
     const copied = await exporting.copyText(window.location.href);
-    toast(copied ? "Link copied" : "Copy the address bar to share this view");
+    toast(t(copied ? "export.copied" : "export.copy_failed"));
   });
 }

@@ -8,23 +8,23 @@ const SVG_NS = "http://www.w3.org/2000/svg";
 // Parse the SVG text and put it into `container`; returns the <svg> element.
 // Graphviz's <title>s name internal nodes ("g4", "w2:e->g4") and would pop
 // up as tooltips, so they go; the page's panel explains what is hovered.
-export function insertSvg(container, svgText) {
+export function insertSvg(container, svgText, label) {
   const doc = new DOMParser().parseFromString(svgText, "image/svg+xml");
   const root = doc.documentElement;
   if (root.namespaceURI !== SVG_NS || root.localName !== "svg") {
-    throw new Error("the server's drawing is not an SVG");
+    throw new Error("the server's drawing is not an SVG"); // a bug, not a message for the reader
   }
-  const svg = prepareSvg(document.adoptNode(root)); // moved, not copied
+  const svg = prepareSvg(document.adoptNode(root), label); // moved, not copied
   container.replaceChildren(svg);
   return svg;
 }
 
 // Make a drawing the page's (also one already in the document, as in an
 // exported file): no tooltips, its role, the class the CSS styles.
-export function prepareSvg(svg) {
+export function prepareSvg(svg, label) {
   for (const title of svg.querySelectorAll("title")) title.remove();
   svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", "Computation graph");
+  svg.setAttribute("aria-label", label);
   svg.classList.add("circuit");
   return svg;
 }

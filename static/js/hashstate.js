@@ -1,20 +1,23 @@
-// The view in the URL hash: #p=<program>&v=x:-2,y:5&s=7  (pure functions).
+// The view in the URL hash: #p=<program>&v=x:-2,y:5&s=7&l=ko  (pure functions).
+// `l` is the page's language when the reader chose one (absent: the browser's).
 // Values are a Map from input name to value: a name is any identifier,
 // `__proto__` and `constructor` included, which a plain object would mistake
 // for its own machinery.
 
-export function encodeHash({ program, values, step }) {
+export function encodeHash({ program, values, step, language = null }) {
   const parts = [`p=${encodeURIComponent(program)}`];
   const pairs = [...(values || new Map())]
     .filter(([, value]) => isInputValue(value))
     .map(([name, value]) => `${encodeURIComponent(name)}:${encodeValue(value)}`);
   if (pairs.length) parts.push(`v=${pairs.join(",")}`);
   if (Number.isInteger(step)) parts.push(`s=${step}`);
+  if (language) parts.push(`l=${encodeURIComponent(language)}`);
   return `#${parts.join("&")}`;
 }
 
-// Returns {program, values (a Map), step} or null when the hash holds no
-// program.  step is null when absent (meaning: the whole figure).
+// Returns {program, values (a Map), step, language} or null when the hash
+// holds no program.  step is null when absent (meaning: the whole figure);
+// language is null when absent or not a language tag.
 export function decodeHash(hash) {
   const text = (hash || "").replace(/^#/, "");
   if (!text) return null;
@@ -50,7 +53,9 @@ export function decodeHash(hash) {
   }
   const stepText = fields.get("s");
   const step = stepText && /^\d+$/.test(stepText) ? Number(stepText) : null;
-  return { program, values, step };
+  const languageText = fields.get("l");
+  const language = languageText && /^[a-z]{2,3}$/.test(languageText) ? languageText : null;
+  return { program, values, step, language };
 }
 
 const NUMERAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -69,21 +74,20 @@ export function parseValue(text) {
   return read.error ? null : read.value;
 }
 
-const EXAMPLES = "a number such as -2, a vector such as [2, -3], or a matrix such as [[1, 2], [3, 4]]";
-
-// An input's value as typed, or what is wrong with it in plain words:
-// {value} or {error}.  Vectors and matrices are written like JSON lists.
+// An input's value as typed, or what is wrong with it as a message code of
+// the catalogs (static/i18n, "page.value.*") and its params: {value} or
+// {error: {code, params}}.  Vectors and matrices are written like JSON lists.
 export function readValue(text) {
   const source = String(text).trim();
-  if (!source) return { error: `Type ${EXAMPLES}.` };
+  if (!source) return problem("page.value.empty");
   if (!source.startsWith("[")) {
     const number = parseNumber(source);
     if (number !== null) return { value: number };
     const parts = source.split(/[\s,]+/).filter(Boolean);
     if (parts.length > 1 && parts.every((part) => parseNumber(part) !== null)) {
-      return { error: `Put a vector in brackets, like [${parts.join(", ")}].` };
+      return problem("page.value.brackets", { list: parts.join(", ") });
     }
-    return { error: notANumber(source) };
+    return problem(isNumeral(source) ? "page.value.too_large" : "page.value.not_a_number", { token: source });
   }
   try {
     const reader = new ListReader(source);
@@ -91,24 +95,29 @@ export function readValue(text) {
     reader.end();
     return { value };
   } catch (error) {
-    if (error instanceof ValueError) return { error: error.message };
+    if (error instanceof ValueError) return problem(error.code, error.params);
     throw error;
   }
 }
 
-class ValueError extends Error {}
+function problem(code, params = {}) {
+  return { error: { code, params } };
+}
+
+class ValueError extends Error {
+  constructor(code, params = {}) {
+    super(code);
+    this.code = code;
+    this.params = params;
+  }
+}
 
 // Written like a number (but maybe too large for one).
 function isNumeral(token) {
   return NUMERAL.test(token);
 }
 
-function notANumber(token) {
-  if (isNumeral(token)) return `${token} is too large to be a number here.`;
-  return `"${token}" is not a number: type ${EXAMPLES}.`;
-}
-
-// A tiny reader for [..] and [[..], ..] with messages that say what is wrong.
+// A tiny reader for [..] and [[..], ..] that says what is wrong.
 class ListReader {
   constructor(source) {
     this.tokens = source.match(/\[|\]|,|[^\s[\],]+/g) || [];
@@ -125,43 +134,42 @@ class ListReader {
     return token;
   }
 
-  fail(message) {
-    throw new ValueError(message);
+  fail(code, params) {
+    throw new ValueError(code, params);
   }
 
   // A list at nesting level `level` (1: the value itself, 2: a row of a matrix).
   list(level) {
     this.next(); // "["
     if (this.peek() === "]") {
-      this.fail(level === 1 ? "An empty list [] has no entries: give at least one number."
-        : `Row ${this.rowIndex} is empty: give each row at least one number.`);
+      if (level === 1) this.fail("page.value.empty_list");
+      this.fail("page.value.empty_row", { row: this.rowIndex });
     }
     const items = [];
     for (;;) {
       const token = this.peek();
-      if (token === undefined) this.fail("A closing ] is missing.");
+      if (token === undefined) this.fail("page.value.unclosed");
       if (token === "[") {
-        if (level >= 2) {
-          this.fail("Lists nest at most two deep: a vector [1, 2] or a matrix [[1, 2], [3, 4]].");
-        }
+        if (level >= 2) this.fail("page.value.too_deep");
         this.rowIndex = items.length + 1;
         items.push(this.list(level + 1));
       } else if (token === "," || token === "]") {
-        this.fail(`An entry is missing ${token === "," ? "before a comma" : "before the ]"}.`);
+        this.fail(token === "," ? "page.value.missing_before_comma" : "page.value.missing_before_end");
       } else {
         this.next();
         const number = parseNumber(token);
         if (number === null) {
-          const where = level === 2 ? ` in row ${this.rowIndex}` : "";
-          const what = isNumeral(token) ? "is too large" : "is not a number";
-          this.fail(`Entry ${items.length + 1}${where}, "${token}", ${what}.`);
+          const what = isNumeral(token) ? "too_large" : "not_a_number";
+          const where = level === 2 ? "_in_row" : "";
+          const params = level === 2 ? { n: items.length + 1, row: this.rowIndex, token } : { n: items.length + 1, token };
+          this.fail(`page.value.entry_${what}${where}`, params);
         }
         items.push(number);
       }
       const after = this.next();
       if (after === "]") break;
-      if (after === undefined) this.fail("A closing ] is missing.");
-      if (after !== ",") this.fail(`A comma is missing before "${after}".`);
+      if (after === undefined) this.fail("page.value.unclosed");
+      if (after !== ",") this.fail("page.value.missing_comma", { token: after });
     }
     if (level === 1) checkRows(items);
     return items;
@@ -169,20 +177,16 @@ class ListReader {
 
   end() {
     const extra = this.peek();
-    if (extra !== undefined) this.fail(`Unexpected "${extra}" after the closing ].`);
+    if (extra !== undefined) this.fail("page.value.after_end", { token: extra });
   }
 }
 
 function checkRows(items) {
   const rows = items.filter(Array.isArray).length;
-  if (rows && rows !== items.length) {
-    throw new ValueError("This list mixes numbers and lists: a matrix is a list of rows, "
-      + "like [[1, 2], [3, 4]].");
-  }
+  if (rows && rows !== items.length) throw new ValueError("page.value.mixed");
   for (let i = 1; i < rows; i += 1) {
     if (items[i].length !== items[0].length) {
-      throw new ValueError(`The rows differ in length: row 1 has ${items[0].length} `
-        + `${items[0].length === 1 ? "entry" : "entries"} but row ${i + 1} has ${items[i].length}.`);
+      throw new ValueError("page.value.ragged", { first: items[0].length, row: i + 1, n: items[i].length });
     }
   }
 }

@@ -4,8 +4,9 @@
 // read by hashstate.readValue, and a problem is said under the field.
 
 import { valueView } from "./arrays.js";
-import { formatFull, shapeOf, shapeText } from "./format.js";
+import { formatFull, isArrayValue, isSummary, shapeOf, shapeText } from "./format.js";
 import { parseValue, readValue, valueText } from "./hashstate.js";
+import { t } from "./i18n.js";
 import { DEFAULT_VALUE } from "./state.js";
 
 const own = (object, key) => (object && Object.hasOwn(object, key) ? object[key] : undefined);
@@ -16,7 +17,7 @@ export class InputFields {
     this.container = container;
     this.hint = hint;
     this.onValue = onValue;
-    this.rows = new Map(); // name -> {row, field, grad, problem}
+    this.rows = new Map(); // name -> {row, field, grad, problem, error}
   }
 
   // Show the inputs of an answer (null: no program).  `values` (a Map) are the
@@ -25,7 +26,8 @@ export class InputFields {
     const names = result ? result.inputs || [] : [];
     const used = new Map();
     for (const node of result ? result.nodes : []) {
-      if (node.kind === "input" && !node.literal) used.set(node.name, node.value);
+      // A large array comes back as a summary: its field keeps the text it has.
+      if (node.kind === "input" && !node.literal && !isSummary(node.value)) used.set(node.name, node.value);
     }
     const keep = new Set(names);
     for (const [name, row] of this.rows) {
@@ -52,12 +54,11 @@ export class InputFields {
       }
       sizeField(row.field);
       const grad = own(result.gradients, name);
-      row.row.classList.toggle("is-array", Array.isArray(value ?? grad));
+      row.row.classList.toggle("is-array", isArrayValue(value ?? grad));
       showGrad(row, grad, precision);
+      showProblem(row, row.error); // in the page's language
     });
-    this.hint.textContent = names.length
-      ? `red: d${output}/d(input)`
-      : "none: every name has a value in the program";
+    this.hint.textContent = names.length ? t("inputs.hint", { out: output }) : t("inputs.none");
   }
 
   makeRow(name, value) {
@@ -77,13 +78,13 @@ export class InputFields {
     label.htmlFor = field.id;
     const grad = document.createElement("span");
     grad.className = "input-grad";
-    grad.title = "gradient of the output with respect to this input";
+    grad.title = t("inputs.grad");
     const problem = document.createElement("p");
     problem.className = "input-problem";
     problem.id = `problem-${name}`;
     problem.hidden = true;
     field.setAttribute("aria-describedby", problem.id);
-    const entry = { row, field, grad, problem };
+    const entry = { row, field, grad, problem, error: null };
     field.addEventListener("input", () => {
       const read = readValue(field.value);
       sizeField(field);
@@ -104,9 +105,9 @@ function showGrad(row, grad, precision) {
     return;
   }
   row.grad.replaceChildren(valueView(grad, precision, { limit: 6 }));
-  row.grad.title = Array.isArray(grad)
-    ? `gradient, shape ${shapeText(shapeOf(grad))}: ${formatFull(grad, precision)}`
-    : "gradient of the output with respect to this input";
+  row.grad.title = isArrayValue(grad)
+    ? t("inputs.grad_array", { shape: shapeText(shapeOf(grad)), value: formatFull(grad, precision) })
+    : t("inputs.grad");
 }
 
 // A field is as wide as its text (within the column), so a matrix is readable.
@@ -115,10 +116,12 @@ function sizeField(field) {
   field.title = field.value.length > 12 ? field.value : "";
 }
 
-// What is wrong with a field's text, in words under it (null: nothing).
-function showProblem(row, problem) {
-  row.field.classList.toggle("is-invalid", Boolean(problem));
-  row.field.setAttribute("aria-invalid", String(Boolean(problem)));
-  row.problem.textContent = problem || "";
-  row.problem.hidden = !problem;
+// What is wrong with a field's text, in words under it: {code, params} of
+// hashstate.readValue, or null (nothing).
+function showProblem(row, error) {
+  row.error = error;
+  row.field.classList.toggle("is-invalid", Boolean(error));
+  row.field.setAttribute("aria-invalid", String(Boolean(error)));
+  row.problem.textContent = error ? t(error.code, error.params) : "";
+  row.problem.hidden = !error;
 }

@@ -1,12 +1,14 @@
 // The page: wires the modules together.  The state and its transitions are
 // pure (state.js); every change goes through update(), which keeps the new
 // state and has the view draw it (view.js); requests (server.js), the URL
-// (history.js) and the player's timer (player.js) are the only effects.
-// The numbers all come from the server's answer.
+// (history.js), the message catalogs (i18n.js) and the player's timer
+// (player.js) are the only effects.  The numbers all come from the server's answer.
 
 import * as controls from "./controls.js";
 import { Editor } from "./editor.js";
+import { decodeHash } from "./hashstate.js";
 import { UrlHistory } from "./history.js";
+import * as i18n from "./i18n.js";
 import { InputFields } from "./inputs.js";
 import { Player } from "./player.js";
 import { ALL_PRESETS } from "./presets.js";
@@ -24,6 +26,7 @@ const els = {
   inputs: $("inputs"),
   inputsHint: $("inputs-hint"),
   presets: $("presets"),
+  language: $("language"),
   precision: $("precision"),
   fold: $("fold-constants"),
   details: $("details-body"),
@@ -45,12 +48,21 @@ const els = {
   },
 };
 
-let state = S.initialState(controls.readOptions(els));
+// The language: a link's `l=`, else the browser's; its catalog loads before the first drawing.
+const linked = decodeHash(window.location.hash);
+const linkedLanguage = linked && i18n.LANGUAGES.includes(linked.language) ? linked.language : null;
+const language = i18n.setLanguage(await loadLanguage(i18n.chooseLanguage(linkedLanguage, navigator.languages)));
+
+let state = S.initialState({ ...controls.readOptions(els), language, chosenLanguage: linkedLanguage !== null });
 
 const editor = new Editor(els.program, $("editor-backdrop"));
 const viewport = new Viewport(els.graph);
 const inputs = new InputFields(els.inputs, els.inputsHint, { onValue: valueTyped });
-const view = new View(els, { editor, viewport, inputs });
+const relabel = () => {
+  controls.labelPresets(els.presets);
+  els.language.value = i18n.language();
+};
+const view = new View(els, { editor, viewport, inputs, relabel });
 const player = new Player({ onChange: playerMoved });
 const requests = new LatestRequest({ send: fetchGraph, onAnswer: answered });
 const urlHistory = new UrlHistory({ shown: () => S.shownDocument(state) });
@@ -90,6 +102,24 @@ function answered(answer) {
   urlHistory.record();
 }
 
+// --- the language ----------------------------------------------------------------------
+
+// The catalog of a language (and English, the fallback); English when it cannot load.
+async function loadLanguage(wanted) {
+  try {
+    return await i18n.loadLanguage(wanted);
+  } catch {
+    return wanted === i18n.DEFAULT_LANGUAGE ? wanted : loadLanguage(i18n.DEFAULT_LANGUAGE);
+  }
+}
+
+// The reader (or a link) chose a language: the page speaks it, and a link keeps it.
+async function chooseLanguage(wanted) {
+  const loaded = i18n.setLanguage(await loadLanguage(wanted));
+  update(S.languageSet, { language: loaded, chosen: true });
+  urlHistory.stepChanged(); // like a step, the language rewrites the current entry
+}
+
 // --- what the user does -----------------------------------------------------------------
 
 function programTyped() {
@@ -122,10 +152,15 @@ function openPreset(preset, historyMode = "push") {
 
 function restoreFromHash() {
   const doc = urlHistory.restore();
-  if (doc) openDocument(doc, "replace");
+  if (!doc) return;
+  if (doc.language && doc.language !== state.language && i18n.LANGUAGES.includes(doc.language)) {
+    chooseLanguage(doc.language);
+  }
+  openDocument(doc, "replace");
 }
 
 controls.setupPresets(els.presets, (preset) => openPreset(preset));
+controls.setupLanguage(els.language, chooseLanguage);
 controls.setupPlayer(els, player);
 controls.setupZoom(viewport);
 controls.setupOptions(els, (options) => {

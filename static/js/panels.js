@@ -1,12 +1,16 @@
-// The text panels: the chain-rule explanation of a step, and the details of a
-// hovered gate or wire.  They only lay out what the engine sent, with the
-// page's one number formatter (format.js) at `precision` decimals.
+// The explanation under the player: what a step does, composed from the
+// structured step (node ids, numbers, formula trees) in the page's language,
+// with the formula typesetter (formula.js) and the one number formatter
+// (format.js) at `precision` decimals.  The chain-rule table shows exactly
+// the wires of the figure: a constant folded into its gate has no row.
 
+import { valueView } from "./arrays.js";
 import { h } from "./dom.js";
-import { fullValueView, valueView } from "./arrays.js";
-import { broadcastOf, gateLabel, ruleOf, shapesOf } from "./explain-data.js";
-import { formatNumber, shapeOf, shapeText, shapeWords } from "./format.js";
-import { phaseTitle } from "./timeline.js";
+import { foldedInto, gateLabel, isVectorized, shownEntries } from "./explain-data.js";
+import * as F from "./formula.js";
+import { formatNumber, formatValue, isArrayValue, shapeOf, shapeText } from "./format.js";
+import { nodes as tn, t } from "./i18n.js";
+import { phaseOf } from "./timeline.js";
 
 export function outputName(result) {
   return result.output.label || result.output.name || "f";
@@ -17,134 +21,211 @@ export function hasArrays(model) {
   return model.nodes.some((node) => (node.shape || []).length > 0);
 }
 
-// The explanation under the player for a visibleAt() view; `svg` is the drawing (or null).
-export function explanation(model, view, { result, precision, svg }) {
+export function phaseTitle(model, k) {
+  const phase = phaseOf(model, k);
+  return t(`phase.${phase.kind}`, phase);
+}
+
+const code = (text) => h("code", "inline", text);
+const formula = (box, className) => F.toNode(box, className);
+
+// The explanation for a visibleAt() view.
+export function explanation(model, view, { result, precision }) {
+  const ctx = F.formulaContext(result, precision);
   const title = h("p", "explain-title", phaseTitle(model, view.k));
   const step = view.step;
   const arrays = hasArrays(model);
   if (!step) {
-    let text = view.all
-      ? `Green above each wire: its value on the way forward. Red below: the gradient of ${
-        outputName(result)} with respect to it, found on the way back.`
-      : "The inputs carry their values (green, above the wires). Step forward (\u2192) to "
-        + "compute each gate, then backward to see the gradients (red, below the wires).";
-    if (arrays) {
-      text += " A wire shows a small array in full and a larger one as its shape and first "
-        + "entries; hover or click it to see the whole array in the side panel.";
-    }
-    return [title, h("p", "explain-text", text)];
+    const text = [t(view.all ? "intro.done" : "intro.start", { out: ctx.out })];
+    if (arrays) text.push(t("intro.arrays"));
+    return [title, h("p", "explain-text", text.join(" "))];
   }
-  if (step.phase === "forward") {
-    const parts = [title, h("code", "explain-formula forward", step.text)];
-    if (arrays) parts.push(h("p", "explain-shapes", forwardShapes(model, step.node)));
-    return parts;
+  if (step.phase === "forward") return [title, ...forwardParts(model, step, ctx, arrays)];
+  title.append(" \u2014 ", ...tn("explain.through", { gate: code(gateLabel(model, step.node)) }));
+  const entries = shownEntries(step);
+  const parts = [title];
+  if (entries.length) {
+    parts.push(isVectorized(entries) ? ruleTable(model, step, entries, ctx) : chainTable(model, step, entries, ctx, arrays));
   }
-  title.append(" \u2014 through ", h("code", "inline", gateLabel(model, step.node, svg)));
-  const ctx = { model, step, precision, arrays, output: outputName(result) };
-  const vectorized = (step.edges || []).some((entry) => entry.local === null);
-  const parts = [title, vectorized ? ruleTable(ctx) : chainTable(ctx)];
+  if (!step.drawn) parts.push(signNote(model, step.node, "explain.sign_backward"));
+  else if (step.stops) {
+    parts.push(h("p", "explain-text", ...tn("explain.stops", {
+      name: code(F.gradName(ctx, step.node)), value: code(formatValue(step.upstream, precision)),
+    })));
+  }
   for (const sum of step.completes || []) {
     if ((sum.parts || []).length < 2) continue;
-    const used = model.nodes[sum.node];
-    parts.push(h("p", "explain-text fanout",
-      `${used.name || used.text} is used ${sum.parts.length} times, so its gradients add up: `,
-      h("code", "inline", sum.text)));
+    const line = [F.gradName(ctx, sum.node), " = ", sum.parts.map((p) => formatValue(p, precision)).join(" + "),
+      " = ", formatValue(sum.total, precision)];
+    parts.push(h("p", "explain-text fanout", ...tn("explain.fanout", {
+      name: code(F.labelOf(ctx, sum.node)), n: sum.parts.length, sum: formula(line, "formula inline"),
+    })));
   }
   return parts;
 }
 
-const INFIX = new Set(["add", "sub", "mul", "div", "matmul", "pow"]);
-
-// "shapes: (2,3) @ (3,) → (2,)" for a gate, from the engine's node shapes.
-function forwardShapes(model, nodeId) {
-  const node = model.nodes[nodeId];
-  const operands = node.inputs.map((id) => shapeText(model.nodes[id].shape));
-  const result = shapeText(node.shape);
-  const applied = INFIX.has(node.op) && operands.length === 2
-    ? `${operands[0]} ${node.symbol} ${operands[1]}`
-    : `${node.symbol}${operands.length ? ` ${operands.join(", ")}` : ""}`;
-  return `shapes: ${applied} \u2192 ${result}`;
+// A step of a node the figure does not draw: the sign of a signed number, folded into the next gate.
+function signNote(model, nodeId, key) {
+  const into = foldedInto(model, nodeId);
+  return h("p", "explain-text folded-note", ...tn(key, {
+    label: code(model.nodes[nodeId].label), gate: code(into === null ? "" : gateLabel(model, into)),
+  }));
 }
 
-// The first cell of a row: the wire the gradient goes down (full text in the tooltip).
-function sourceCell(model, entry) {
+// "t1 = (w0*x0 + w1*x1) + w2 = 4.00 + -3.00 = 1.00": the gate's formula, then
+// with its operands' values, then its value (each written once).
+export function forwardLine(model, step, ctx) {
+  const node = model.nodes[step.node];
+  const named = node.name || step.node === ctx.outputNode || node.label !== node.text;
+  const symbolic = F.formulaBox(step.formula, ctx);
+  const numbers = F.formulaBox(step.formula, ctx, { refs: "value" });
+  const value = formatValue(step.value, ctx.precision);
+  const line = named ? [node.label, " = ", symbolic] : [symbolic];
+  const seen = new Set([F.toText(symbolic)]);
+  for (const box of [numbers, value]) {
+    if (box === null || seen.has(F.toText(box))) continue;
+    seen.add(F.toText(box));
+    line.push(" = ", box);
+  }
+  return line;
+}
+
+function forwardParts(model, step, ctx, arrays) {
+  const parts = [formula(forwardLine(model, step, ctx), "formula explain-formula forward")];
+  if (!step.drawn) parts.push(signNote(model, step.node, "explain.sign_forward"));
+  if (arrays) {
+    const shapes = [F.formulaBox(step.formula, ctx, { refs: "shape" }), " \u2192 ", shapeText(model.nodes[step.node].shape)];
+    parts.push(h("p", "explain-shapes", ...tn("explain.shapes_forward", { shapes: formula(shapes) })));
+  }
+  return parts;
+}
+
+// The row header of a wire: where the gradient goes ("from q", the full
+// subexpression on hover) and, for a local gradient, its formula with its
+// value: ∂(q * z)/∂q = z = -4.00.
+function wireHeader(model, step, entry, ctx) {
   const source = model.nodes[entry.source];
-  const td = h("td", "wire", `from ${source.name || source.text}`);
-  td.title = `from ${source.text}`;
-  return td;
+  const name = h("span", "wire-name", t("explain.from", { name: source.label }));
+  name.title = source.text;
+  const th = h("th", "wire", name);
+  th.scope = "row";
+  if (entry.kind === "local") th.append(formula(localDerivative(step, entry, ctx), "formula local-formula"));
+  return th;
 }
+
+// ∂(gate)/∂source = its formula = its value (the value left out when the
+// formula is a constant, d(-t1)/dt1 = -1, and for an array, shown beside it).
+export function localDerivative(step, entry, ctx) {
+  const formula = F.formulaBox(entry.formula, ctx);
+  const line = [F.derivativeBox(ctx, step.node, entry.source, entry.partial), " = ", formula];
+  if (!CONSTANT.test(F.toText(formula)) && !isArrayValue(entry.local)) {
+    line.push(" = ", formatValue(entry.local, ctx.precision));
+  }
+  return line;
+}
+
+const CONSTANT = /^-?\(?-?[\d.]+(e[+-]?\d+)?\)?$/;
 
 function tableWithHead(columns) {
   const table = h("table", "chain");
   const head = table.createTHead().insertRow();
-  for (const [text, className] of columns) head.append(h("th", className, text));
+  for (const [key, className] of columns) {
+    const th = h("th", className, key ? t(key) : "");
+    th.scope = "col";
+    head.append(th);
+  }
   return table;
 }
 
-// local gradient x upstream gradient = downstream gradient, one row per input wire.
-function chainTable({ model, step, precision, arrays }) {
-  const table = tableWithHead([["wire", "wire"], ["local gradient", "term-local"], ["", "op"],
-    ["upstream gradient", "term-upstream"], ["", "op"], ["downstream gradient", "term-grad"]]);
+// local gradient x upstream gradient = downstream gradient, one row per wire of the figure.
+function chainTable(model, step, entries, ctx, arrays) {
+  const table = tableWithHead([["explain.col.wire", "wire"], ["explain.col.local", "term-local"], [null, "op"],
+    ["explain.col.upstream", "term-upstream"], [null, "op"], ["explain.col.downstream", "term-grad"]]);
   const body = table.createTBody();
   const upShape = model.nodes[step.node].shape;
-  for (const entry of step.edges || []) {
-    const elementwise = Array.isArray(entry.local) && Array.isArray(entry.upstream);
+  for (const entry of entries) {
+    const elementwise = isArrayValue(entry.local) && isArrayValue(entry.upstream);
     const times = h("td", "op", elementwise ? "\u2299" : "\u00D7");
-    if (elementwise) times.title = "entry by entry (elementwise product)";
-    const grad = term(cell(entry.grad, precision), entry.grad_name, "term-grad",
-      arrays ? model.nodes[entry.source].shape : null);
-    const note = broadcastOf(entry);
-    if (note) grad.append(h("span", "term-note", note));
+    if (elementwise) times.title = t("explain.elementwise");
     const row = h("tr", null,
-      sourceCell(model, entry),
-      term(cell(entry.local, precision), entry.local_name, "term-local",
+      wireHeader(model, step, entry, ctx),
+      term(cell(entry.local, ctx), F.localName(ctx, step.node, entry.source, entry.partial), "term-local",
         arrays ? shapeOf(entry.local) : null),
       times,
-      term(cell(entry.upstream, precision), entry.upstream_name, "term-upstream",
-        arrays ? upShape : null),
+      term(cell(entry.upstream, ctx), F.gradName(ctx, step.node), "term-upstream", arrays ? upShape : null),
       h("td", "op", "="),
-      grad);
-    row.title = entry.text;
+      gradTerm(model, entry, ctx, arrays ? model.nodes[entry.source].shape : null));
+    row.title = F.toText(chainLine(step, entry, ctx));
     body.append(row);
   }
   return table;
 }
 
 // For the vectorized rules (matmul, sum, mean, dot, transpose) there is no
-// local gradient to multiply by: the row shows the rule with the operand
-// names, the upstream gradient dout and the result, each with its shape.
-function ruleTable({ model, step, precision, output }) {
-  const table = tableWithHead([["wire", "wire"], ["rule", "term-rule"],
-    ["upstream gradient (dout)", "term-upstream"], ["", "op"], ["downstream gradient", "term-grad"]]);
+// local gradient to multiply by: the row shows the rule over the operands'
+// names and the upstream gradient, and the result, each with its shape.
+function ruleTable(model, step, entries, ctx) {
+  const table = tableWithHead([["explain.col.wire", "wire"], ["explain.col.rule", "term-rule"],
+    ["explain.col.upstream", "term-upstream"], [null, "op"], ["explain.col.downstream", "term-grad"]]);
   table.classList.add("vectorized");
   const body = table.createTBody();
-  const upShape = model.nodes[step.node].shape;
-  for (const entry of step.edges || []) {
-    const rule = ruleOf(entry, output);
-    const ruleText = rule ? `${rule.lhs} = ${rule.rhs}` : `${entry.grad_name} = ${entry.rule}`;
-    const ruleCell = h("td", "term-rule", h("code", "rule-text", ruleText));
-    const shapes = shapesOf(entry);
-    if (shapes) ruleCell.append(h("span", "term-shape", `shapes ${shapes}`));
-    const grad = term(cell(entry.grad, precision), entry.grad_name, "term-grad",
-      model.nodes[entry.source].shape);
-    const note = broadcastOf(entry);
-    if (note) grad.append(h("span", "term-note", note));
+  for (const entry of entries) {
     const row = h("tr", null,
-      sourceCell(model, entry),
-      ruleCell,
-      term(cell(entry.upstream, precision), entry.upstream_name, "term-upstream", upShape),
+      wireHeader(model, step, entry, ctx),
+      h("td", "term-rule", ...ruleParts(entry, ctx)),
+      term(cell(entry.upstream, ctx), F.gradName(ctx, step.node), "term-upstream", model.nodes[step.node].shape),
       h("td", "op", "="),
-      grad);
-    row.title = entry.chain || entry.text;
+      gradTerm(model, entry, ctx, model.nodes[entry.source].shape));
+    row.title = F.toText(ruleLine(entry, ctx));
     body.append(row);
   }
   return table;
 }
 
+// dL/dW = dL/d(W @ x) xᵀ: a vectorized rule over the upstream gradient.
+export function ruleLine(entry, ctx) {
+  return [F.gradName(ctx, entry.source), " = ", F.formulaBox(entry.formula, ctx)];
+}
+
+export function ruleParts(entry, ctx) {
+  const rule = h("code", "rule-text", formula(ruleLine(entry, ctx)));
+  if (entry.formula[0] === "outer") rule.append(" ", t("explain.outer"));
+  const parts = [rule];
+  if (entry.shapes) {
+    parts.push(h("span", "term-shape", t("explain.shapes_rule", {
+      source: shapeText(entry.shapes.source), gate: shapeText(entry.shapes.gate),
+    })));
+  }
+  return parts;
+}
+
+// df/dx = df/dq * dq/dx = -4.00 * 1.00 = -4.00: one wire's chain rule in a line.
+export function chainLine(step, entry, ctx) {
+  const p = ctx.precision;
+  return [F.gradName(ctx, entry.source), " = ", F.gradName(ctx, step.node), " * ",
+    F.localName(ctx, step.node, entry.source, entry.partial), " = ", formatValue(entry.upstream, p), " * ",
+    formatValue(entry.local, p), " = ", formatValue(entry.grad, p)];
+}
+
+// The downstream gradient, with the wire's part of a fan-out and a broadcast sum noted.
+function gradTerm(model, entry, ctx, shape) {
+  const td = term(cell(entry.grad, ctx), F.gradName(ctx, entry.source), "term-grad", shape);
+  for (const note of entryNotes(entry)) td.append(h("span", "term-note", note));
+  return td;
+}
+
+// "part 1 of 2", "summed over the broadcast axes back to shape ()".
+export function entryNotes(entry) {
+  const notes = [];
+  if (entry.part) notes.push(t("explain.part", { k: entry.part[0], n: entry.part[1] }));
+  if (entry.broadcast) notes.push(t("explain.broadcast", { shape: shapeText(entry.broadcast.to) }));
+  return notes;
+}
+
 // What goes in a term's number slot: text for a number, a small matrix for an array.
-function cell(value, precision) {
-  if (!Array.isArray(value)) return formatNumber(value, precision);
-  return valueView(value, precision, { limit: 12 });
+function cell(value, ctx) {
+  if (!isArrayValue(value)) return formatNumber(value, ctx.precision);
+  return valueView(value, ctx.precision, { limit: 12 });
 }
 
 // A number (or array) over its name (df/dq), and its shape when arrays are about.
@@ -153,73 +234,6 @@ function term(content, name, className, shape) {
   nameSpan.title = name;
   const number = h(typeof content === "string" ? "span" : "div", "term-number", content);
   const td = h("td", className, number, nameSpan);
-  if (shape) td.append(h("span", "term-shape", `shape ${shapeText(shape)}`));
+  if (shape) td.append(h("span", "term-shape", t("explain.shape", { shape: shapeText(shape) })));
   return td;
-}
-
-// The side panel for a node or a wire: {span to mark in the program, content}.
-export function describeTarget(model, target, { result, precision }) {
-  if (target.edge === "out") target = { node: model.outputNode };
-  const arrays = hasArrays(model);
-  const output = outputName(result);
-  const full = (value, kind) => (Array.isArray(value)
-    ? fullValueView(value, precision, kind) : formatNumber(value, precision));
-  if (target.node !== undefined) {
-    const node = model.nodes[target.node];
-    const heading = node.kind === "op"
-      ? `Gate ${node.symbol}${node.name ? ` (${node.name})` : ""}`
-      : `${node.kind === "const" ? "Constant" : "Input"} ${node.name || node.symbol}`;
-    const rows = [["expression", node.text, "code"]];
-    if (arrays) rows.push(["shape", shapeLine(node.shape), "shape"]);
-    rows.push(["value", full(node.value, "value"), "value"]);
-    rows.push([`gradient d${output}/d(this)`, full(node.grad, "grad"), "grad"]);
-    for (const edgeId of model.inEdges[node.id]) {
-      const entry = model.backwardEntry.get(edgeId);
-      if (!entry) continue;
-      if (entry.local === null) rows.push([`rule for ${shortName(model, entry)}`, ruleLine(entry, output), "rule"]);
-      else rows.push([`local ${entry.local_name}`, full(entry.local, "local"), "local"]);
-    }
-    return { span: node.span, content: [h("h3", null, heading), detailTable(rows)] };
-  }
-  const edge = model.edges[target.edge];
-  const source = model.nodes[edge.source];
-  const into = model.nodes[edge.target];
-  const entry = model.backwardEntry.get(edge.id);
-  const rows = [["carries", source.text, "code"]];
-  if (arrays) rows.push(["shape", shapeLine(source.shape), "shape"]);
-  rows.push(["value", full(edge.value, "value"), "value"]);
-  rows.push(["gradient on this wire", full(edge.grad, "grad"), "grad"]);
-  if (entry) {
-    if (entry.local === null) rows.push(["rule", ruleLine(entry, output), "rule"]);
-    else rows.push([`local ${entry.local_name}`, full(entry.local, "local"), "local"]);
-    rows.push(["chain rule", entry.local === null ? (entry.chain || entry.text) : entry.text, "code"]);
-  }
-  const heading = `Wire ${source.name || source.symbol} \u2192 ${into.symbol}`;
-  return { span: source.span, content: [h("h3", null, heading), detailTable(rows)] };
-}
-
-function shapeLine(shape) {
-  return `${shapeText(shape)}  ${shapeWords(shape)}`;
-}
-
-function shortName(model, entry) {
-  const source = model.nodes[entry.source];
-  return source.name || source.text;
-}
-
-// A vectorized rule with the operand names, and what dout stands for.
-function ruleLine(entry, output) {
-  const rule = ruleOf(entry, output);
-  if (!rule) return h("code", "inline", entry.rule);
-  return h("span", null, h("code", "inline", `${rule.lhs} = ${rule.rhs}`),
-    h("span", "detail-note", `dout = ${entry.upstream_name}`));
-}
-
-function detailTable(rows) {
-  const table = h("table", "detail");
-  for (const [label, value, kind] of rows) {
-    const shown = kind === "code" ? h("code", "inline", value) : value;
-    table.append(h("tr", null, h("td", "detail-label", label), h("td", `detail-value is-${kind}`, shown)));
-  }
-  return table;
 }

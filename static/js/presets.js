@@ -1,45 +1,39 @@
 // The examples in the picker: the figures of the CS231n notes, and a few more.
+// Their titles are in the message catalogs (static/i18n), as "preset.<id>".
 
 export const PRESETS = [
   {
     id: "circuit",
-    title: "Circuit: f = (x + y) * z",
     program: "q = x + y\nf = q * z",
     values: { x: -2, y: 5, z: -4 },
   },
   {
     id: "neuron",
-    title: "Sigmoid neuron",
     program: "f = 1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))",
     values: { w0: 2, x0: -1, w1: -3, x1: -2, w2: -3 },
   },
   {
     id: "staged",
-    title: "Staged computation",
     program: "f = (x + sigmoid(y)) / (sigmoid(x) + (x + y)^2)",
     values: { x: 3, y: -4 },
   },
   {
     id: "gates",
-    title: "Gate patterns: add, max, multiply",
     program: "f = 2 * (x*y + max(z, w))",
     values: { x: 3, y: -4, z: 2, w: -1 },
   },
   {
     id: "fanout",
-    title: "Fan-out: f = x * x",
     program: "f = x * x",
     values: { x: 3 },
   },
   {
     id: "softmax",
-    title: "Softmax cross-entropy (3 logits)",
     program: "L = -log(exp(a) / (exp(a) + exp(b) + exp(c)))",
     values: { a: 2, b: 1, c: -1 },
   },
   {
     id: "micrograd",
-    title: "micrograd's README example",
     program: [
       "c = a + b",
       "d = a * b + b**3",
@@ -60,7 +54,6 @@ export const PRESETS = [
 export const VECTOR_PRESETS = [
   {
     id: "linear",
-    title: "Linear layer, squared error: W @ x + b",
     program: "z = W @ x + b\nL = sum((z - y)**2)",
     values: {
       W: [[1, -2, 0.5], [0.5, 1, -1]],
@@ -71,7 +64,6 @@ export const VECTOR_PRESETS = [
   },
   {
     id: "tanh-layer",
-    title: "tanh layer: h = tanh(W @ x + b)",
     program: "h = tanh(W @ x + b)\nL = mean(h)",
     values: {
       W: [[1, -1], [0.5, 2], [-1, 0.5]],
@@ -81,15 +73,14 @@ export const VECTOR_PRESETS = [
   },
   {
     id: "softmax-vector",
-    title: "Softmax cross-entropy with vectors",
     program: "t = [1, 0, 0]\np = exp(z) / sum(exp(z))\nL = -log(sum(p * t))",
     values: { z: [2, 1, -1] },
   },
 ];
 
 export const PRESET_GROUPS = [
-  { label: "Numbers (the CS231n figures)", presets: PRESETS },
-  { label: "Vectors and matrices", presets: VECTOR_PRESETS },
+  { id: "numbers", presets: PRESETS },  // "presets.group.<id>" in the catalogs
+  { id: "arrays", presets: VECTOR_PRESETS },
 ];
 
 export const ALL_PRESETS = [...PRESETS, ...VECTOR_PRESETS];

@@ -2,7 +2,9 @@
 
 export const REQUEST_TIMEOUT_MS = 30_000;
 
-// Ask for a graph.  Resolves (never rejects) to {data} or {error: {message, start?, end?}}.
+// Ask for a graph.  Resolves (never rejects) to {data} or {error}: the
+// server's {message, start?, end?, code?, params?, hint?} with the HTTP
+// `status` added, or the page's own {code: "page.*"} when no answer came.
 export async function fetchGraph(body) {
   try {
     const response = await fetch("/api/graph", {
@@ -13,12 +15,10 @@ export async function fetchGraph(body) {
     });
     const data = await response.json().catch(() => null);
     if (response.ok && data && !data.error) return { data };
-    return { error: (data && data.error) || { message: `The server answered ${response.status}.` } };
+    if (data && data.error) return { error: { ...data.error, status: response.status } };
+    return { error: { code: "page.http_status", params: { status: response.status }, status: response.status } };
   } catch (error) {
-    const message = error.name === "TimeoutError"
-      ? "The server took too long to answer."
-      : "The server did not answer. Is it still running?";
-    return { error: { message } };
+    return { error: { code: error.name === "TimeoutError" ? "page.timeout" : "page.unreachable" } };
   }
 }
 

@@ -11,7 +11,11 @@
 //   status         "pending" | "ready" | "error" | "empty"  (body[data-status])
 //   result, model  the last good answer and its index (timeline.buildModel), or null
 //   drawnProgram   the program text that answer is for
-//   error          {message, span} of the last failed request, until an answer comes
+//   error          what the last failed request said, until an answer comes: the
+//                  server's {code, params, message, hint} (or the page's own code),
+//                  with span [start, end] and where {line, column} when it has a place
+//   language       the page's language ("en", "ko"); chosenLanguage: whether the
+//                  reader (or a link) chose it, so that a link keeps it
 //   empty          true while the program is blank
 //   pendingStep    the step the next answer opens on: undefined (keep it on the same
 //                  graph, else the end), null (the end) or a number (from a link)
@@ -20,14 +24,16 @@
 //   hovered        {target, from: "graph" | "editor"}, or null
 // }
 
+import { isSummary } from "./format.js";
 import { buildModel, clampStep, nodeAtOffset } from "./timeline.js";
 
 // What an input without a value gets (the request's default_value).
 export const DEFAULT_VALUE = 1.0;
 
-export function initialState({ program = "", precision = 2, fold = true } = {}) {
+export function initialState({ program = "", precision = 2, fold = true, language = "en",
+  chosenLanguage = false } = {}) {
   return {
-    program, values: new Map(), precision, fold,
+    program, values: new Map(), precision, fold, language, chosenLanguage,
     status: "pending", result: null, model: null, drawnProgram: null, error: null, empty: false,
     pendingStep: undefined, step: 0, playing: false, pinned: null, hovered: null,
   };
@@ -46,6 +52,12 @@ export function valueEdited(state, name, value) {
 
 export function optionsChanged(state, { precision, fold }) {
   return { ...state, precision, fold };
+}
+
+// The page speaks `language` now; `chosen`: the reader or a link chose it.
+export function languageSet(state, { language, chosen }) {
+  if (language === state.language && chosen === state.chosenLanguage) return state;
+  return { ...state, language, chosenLanguage: chosen };
 }
 
 // An example or a link replaces the program and the values; its answer opens on `step`.
@@ -91,19 +103,20 @@ export function answered(state, data) {
   };
 }
 
-// A failed request: the message, with its line and column when it has a place.
-// The last good answer stays (the view dims it).
+// A failed request: what the server (or the page) said, with its line and
+// column when it has a place.  The last good answer stays (the view dims it).
 export function failed(state, error) {
   const span = Number.isInteger(error.start) ? [error.start, error.end ?? error.start + 1] : null;
-  const where = span ? ` (${lineAndColumn(state.program, span[0])})` : "";
-  return { ...state, status: "error", error: { message: `${error.message}${where}`, span }, playing: false };
+  const where = span ? lineAndColumn(state.program, span[0]) : null;
+  const { start, end, ...said } = error;
+  return { ...state, status: "error", error: { ...said, span, where }, playing: false };
 }
 
 export function lineAndColumn(text, offset) {
   const before = text.slice(0, offset);
   const line = before.split("\n").length;
   const column = offset - before.lastIndexOf("\n");
-  return `line ${line}, column ${column}`;
+  return { line, column };
 }
 
 // --- the player ---------------------------------------------------------------------
@@ -182,19 +195,26 @@ export function targetAtOffset(state, offset) {
 
 // --- what the URL holds --------------------------------------------------------------
 
-// The value each input of an answer had: what the user gave, else what the engine used.
-export function usedValues(result) {
+// The value each input of an answer had, as the engine used it; a large array
+// came back as a summary, so it is the value the user gave (`given`, a Map).
+export function usedValues(result, given = new Map()) {
   const values = new Map();
   if (!result) return values;
   const inputs = new Set(result.inputs || []);
   for (const node of result.nodes) {
-    if (node.kind === "input" && !node.literal && inputs.has(node.name)) values.set(node.name, node.value);
+    if (node.kind !== "input" || node.literal || !inputs.has(node.name)) continue;
+    if (!isSummary(node.value)) values.set(node.name, node.value);
+    else if (given.has(node.name)) values.set(node.name, given.get(node.name));
   }
   return values;
 }
 
-// The view a link would reopen (null while nothing is shown).
+// The view a link would reopen (null while nothing is shown); the language
+// only when it was chosen (a link without one follows its reader's browser).
 export function shownDocument(state) {
   if (!state.result) return null;
-  return { program: state.program, values: usedValues(state.result), step: state.step };
+  return {
+    program: state.program, values: usedValues(state.result, state.values), step: state.step,
+    language: state.chosenLanguage ? state.language : null,
+  };
 }

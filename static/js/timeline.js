@@ -144,21 +144,16 @@ export function visibleAt(model, k) {
   return { k, shown, lit, active, upstream, all: k === model.total, step: stepAt(model, k) };
 }
 
-// "step 3 / 12" and a short description of where the animation is.
-export function stepCounter(model, k) {
-  return `step ${clampStep(model, k)} / ${model.total}`;
-}
-
-export function phaseTitle(model, k) {
+// Where the animation is, as data (the panels word it): {kind: "none" (no
+// steps: the output is an input), "start", "done", "forward" or "backward",
+// index (the gate's number in its pass), count (the gates in that pass)}.
+export function phaseOf(model, k) {
   k = clampStep(model, k);
-  if (model.total === 0) return "Nothing to step through: the output is an input.";
-  if (k === 0) return "Start: the inputs carry their values.";
-  if (k === model.total) return "Done: every wire shows its value and its gradient.";
-  if (stepAt(model, k).phase === "forward") {
-    return `Forward pass: gate ${k} of ${model.forwardCount}`;
-  }
-  const backwardCount = model.steps.length - model.forwardCount;
-  return `Backward pass: gate ${k - model.forwardCount} of ${backwardCount}`;
+  if (model.total === 0) return { kind: "none", index: 0, count: 0 };
+  if (k === 0) return { kind: "start", index: 0, count: 0 };
+  if (k === model.total) return { kind: "done", index: 0, count: 0 };
+  if (stepAt(model, k).phase === "forward") return { kind: "forward", index: k, count: model.forwardCount };
+  return { kind: "backward", index: k - model.forwardCount, count: model.steps.length - model.forwardCount };
 }
 
 // The node of smallest span containing offset (ties: the later node, i.e. the gate over its operand).

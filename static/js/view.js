@@ -3,27 +3,31 @@
 // changed: the answer (drawing, result strip, inputs, exports), the message,
 // the step (the player's controls, the figure's classes, the explanation) and
 // the selection (hover marks, the side panel).  Everything is shown by
-// toggling CSS classes or replacing a panel's children.
+// toggling CSS classes or replacing a panel's children.  A new language
+// redraws every part (and the page's own markup, through i18n.js).
 
+import { describeTarget } from "./details.js";
 import { h } from "./dom.js";
-import { formatFull, formatValue } from "./format.js";
+import { formatFull, formatValue, isArrayValue } from "./format.js";
 import * as graph from "./graph.js";
-import { describeTarget, explanation, hasArrays, outputName } from "./panels.js";
+import { t, translateStatic } from "./i18n.js";
+import { errorText, warningTexts } from "./messages.js";
+import { explanation, hasArrays, outputName } from "./panels.js";
 import { selectedTarget } from "./state.js";
-import { stepCounter, visibleAt } from "./timeline.js";
+import { visibleAt } from "./timeline.js";
 
 const EXPORTS = { "download-svg": "svg", "download-png": "svg", "download-dot": "dot", "download-html": "svg" };
-const NO_SELECTION = "Hover or click a gate or a wire in the graph, or put the cursor in the program.";
-const EMPTY_NOTE = "Type an expression, for example (x + y) * z";
 // The result strip writes arrays of up to this many entries in full.
 const STRIP_ARRAY = 3;
 
 export class View {
-  constructor(els, { editor, viewport, inputs }) {
+  // `relabel()` runs after a change of language (the controls' own labels).
+  constructor(els, { editor, viewport, inputs, relabel = () => {} }) {
     this.els = els;
     this.editor = editor;
     this.viewport = viewport;
     this.inputs = inputs;
+    this.relabel = relabel;
     this.svg = null; // the drawing in the page
     this.managed = []; // its elements the player toggles (graph.indexSvg)
     this.last = null; // the state drawn last
@@ -34,7 +38,9 @@ export class View {
     this.last = state;
     // An example or a link set the program; typing has already put it in the editor.
     if (state.program !== last.program && state.program !== this.editor.text) this.editor.text = state.program;
-    const answer = state.result !== last.result || state.empty !== last.empty;
+    const language = state.language !== last.language;
+    if (language) this.drawLanguage(state);
+    const answer = language || state.result !== last.result || state.empty !== last.empty;
     if (answer) this.drawAnswer(state);
     if (answer || state.error !== last.error) this.drawMessage(state);
     if (answer || state.step !== last.step || state.playing !== last.playing) this.drawStep(state);
@@ -44,6 +50,13 @@ export class View {
     if (answer && this.svg) this.viewport.attach(this.svg);
   }
 
+  drawLanguage({ language }) {
+    document.documentElement.lang = language;
+    document.title = t("page.title");
+    translateStatic(document.body);
+    this.relabel();
+  }
+
   drawAnswer({ result, model, empty, values, precision }) {
     const { els } = this;
     const arrays = model ? hasArrays(model) : false; // wider side column, taller explanation
@@ -51,7 +64,7 @@ export class View {
     els.player.classList.toggle("has-arrays", arrays);
     els.graph.classList.toggle("is-empty", empty);
     if (result && result.svg) {
-      this.svg = graph.insertSvg(els.canvas, result.svg);
+      this.svg = graph.insertSvg(els.canvas, result.svg, t("graph.aria"));
       this.managed = graph.indexSvg(this.svg);
       this.showNote(null);
     } else if (result || empty) {
@@ -59,8 +72,9 @@ export class View {
       this.svg = null;
       this.managed = [];
       this.viewport.detach();
-      const why = result && (result.render_error ? result.render_error.message : "no drawing came back");
-      this.showNote(result ? `The numbers are ready, but the graph could not be drawn: ${why}` : EMPTY_NOTE);
+      // The server says why it could not draw in English only (render_error has no code).
+      const why = result && (result.render_error ? result.render_error.message : t("graph.no_drawing"));
+      this.showNote(result ? t("graph.not_drawn", { why }) : t("graph.empty"));
     }
     if (result || empty) this.inputs.draw(result, values, precision, result ? outputName(result) : "f");
     els.strip.replaceChildren(...(result ? stripParts(result, precision) : []));
@@ -73,11 +87,13 @@ export class View {
     els.graph.classList.toggle("is-stale", Boolean(error));
     this.editor.setError(error ? error.span : null);
     if (error) {
-      els.message.replaceChildren(h("p", "error-text", error.message));
+      const { message, hint } = errorText(error);
+      const where = error.where ? t("error.where", error.where) : "";
+      els.message.replaceChildren(h("p", "error-text", message + where), hint ? h("p", "hint-text", hint) : null);
       els.message.className = "message is-error";
       return;
     }
-    const warnings = (result && result.warnings) || [];
+    const warnings = result ? warningTexts(result) : [];
     els.message.className = warnings.length ? "message is-warning" : "message";
     els.message.replaceChildren(...warnings.map((text) => h("p", "warning-text", text)));
   }
@@ -88,8 +104,8 @@ export class View {
     els.scrubber.max = String(total);
     els.scrubber.value = String(step);
     els.scrubber.disabled = total === 0;
-    els.counter.textContent = model ? stepCounter(model, step) : "step 0 / 0";
-    els.playLabel.textContent = playing ? "Pause" : "Play";
+    els.counter.textContent = t("step.counter", { k: model ? step : 0, total });
+    els.playLabel.textContent = t(playing ? "player.pause" : "player.play");
     els.play.classList.toggle("is-playing", playing);
     els.player.classList.toggle("is-empty", !model);
     if (!model) {
@@ -98,7 +114,7 @@ export class View {
     }
     const view = visibleAt(model, step);
     graph.applyView(this.managed, view);
-    els.explain.replaceChildren(...explanation(model, view, { result, precision, svg: this.svg }));
+    els.explain.replaceChildren(...explanation(model, view, { result, precision }));
   }
 
   drawSelection(state) {
@@ -107,7 +123,7 @@ export class View {
     if (this.svg) graph.setHover(this.svg, target && model ? graph.idsForTarget(model, target) : []);
     if (!target || !model) {
       this.editor.setHighlight(null);
-      this.els.details.replaceChildren(h("p", "muted", NO_SELECTION));
+      this.els.details.replaceChildren(h("p", "muted", t("details.none")));
       return;
     }
     const info = describeTarget(model, target, { result: state.result, precision: state.precision });
@@ -126,9 +142,9 @@ export class View {
 function stripParts(result, precision) {
   const name = outputName(result);
   const shown = (value, className) => {
-    const span = h("span", Array.isArray(value) ? `${className} is-array` : className,
-      formatValue(value, precision, STRIP_ARRAY));
-    if (Array.isArray(value)) span.title = formatFull(value, precision);
+    const array = isArrayValue(value);
+    const span = h("span", array ? `${className} is-array` : className, formatValue(value, precision, STRIP_ARRAY));
+    if (array) span.title = formatFull(value, precision);
     return span;
   };
   const parts = [h("span", "strip-name", `${name} = `), shown(result.output.value, "strip-value")];

@@ -6,6 +6,7 @@
 
 import { setupPlayer } from "../js/controls.js";
 import * as graph from "../js/graph.js";
+import { setLanguage, t } from "../js/i18n.js";
 import { hasArrays } from "../js/panels.js";
 import { Player } from "../js/player.js";
 import { buildModel, clampStep } from "../js/timeline.js";
@@ -13,7 +14,9 @@ import { View } from "../js/view.js";
 
 const $ = (id) => document.getElementById(id);
 
-const { result, precision, step } = JSON.parse($("backprop-data").textContent);
+const { result, precision, step, language, catalogs } = JSON.parse($("backprop-data").textContent);
+for (const [lang, catalog] of Object.entries(catalogs)) setLanguage(lang, catalog);
+setLanguage(language);
 const model = buildModel(result);
 
 const els = {
@@ -30,7 +33,7 @@ els.player.classList.toggle("has-arrays", hasArrays(model));
 // The page's view draws a step (controls, the figure's classes, the
 // explanation); here it has a drawing already and nothing else to draw.
 const view = new View(els, {});
-view.svg = graph.prepareSvg($("figure").querySelector("svg"));
+view.svg = graph.prepareSvg($("figure").querySelector("svg"), t("graph.aria"));
 view.managed = graph.indexSvg(view.svg);
 
 function draw(player) {

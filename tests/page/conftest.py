@@ -11,6 +11,7 @@ import re
 import pytest
 
 from app.liveserver import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, live_server
+from tests.support.pagehelpers import settle, track_requests
 
 # The API answers bad programs with 4xx on purpose; Chromium logs every such
 # fetch as a console error.  Those, and only those, are expected.
@@ -55,6 +56,8 @@ def page(browser, base_url, console_errors):
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: console_errors.append(f"page error: {error}"))
+    pending = track_requests(page)
     yield page
+    settle(page, pending)
     context.close()
     assert console_errors == []

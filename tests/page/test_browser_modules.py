@@ -62,10 +62,11 @@ def test_node_at_offset_prefers_the_smallest_span(page):
 
 
 @pytest.mark.parametrize("doc", [
-    {"program": CIRCUIT, "values": CIRCUIT_VALUES, "step": 3},
-    {"program": "f = 1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))", "values": {"w0": 2.5, "x0": -1e-3}, "step": None},
-    {"program": "a & b # ü 中 %20 &s=4", "values": {}, "step": 0},
-    {"program": "W @ v", "values": {"W": [[1, 2], [3, 4]], "v": [1, -2]}, "step": 1},
+    {"program": CIRCUIT, "values": CIRCUIT_VALUES, "step": 3, "language": None},
+    {"program": "f = 1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))", "values": {"w0": 2.5, "x0": -1e-3}, "step": None,
+     "language": "ko"},
+    {"program": "a & b # ü 中 %20 &s=4&l=ko", "values": {}, "step": 0, "language": "en"},
+    {"program": "W @ v", "values": {"W": [[1, 2], [3, 4]], "v": [1, -2]}, "step": 1, "language": None},
 ])
 def test_hash_round_trip(page, doc):
     # Values are a Map in the page; they cross to Python as [name, value] pairs.
@@ -80,13 +81,15 @@ def test_hash_round_trip(page, doc):
 def test_hash_decoding_is_forgiving(page):
     out = run_module(page, "hashstate.js", """(m) => [
         m.decodeHash(''), m.decodeHash('#v=x:1'), m.decodeHash('#p=%E0%A4%A'),
-        ((d) => ({ ...d, values: [...d.values] }))(m.decodeHash('#p=x&v=x:abc,y:2,:3,z&s=-1')),
+        ((d) => ({ ...d, values: [...d.values] }))(m.decodeHash('#p=x&v=x:abc,y:2,:3,z&s=-1&l=<b>')),
+        m.decodeHash('#p=x&l=ko').language,
         ['1', ' -2.5 ', '1e3', '.5', 'abc', '', '1e999', 'NaN', '[1, 2]', '[[1],[2]]', '[true]', '[]', '0x10']
           .map(m.parseValue),
     ]""")
-    empty, no_program, bad_escape, partial, values = out
+    empty, no_program, bad_escape, partial, korean, values = out
     assert empty is None and no_program is None and bad_escape is None
-    assert partial == {"program": "x", "values": [["y", 2]], "step": None}
+    assert partial == {"program": "x", "values": [["y", 2]], "step": None, "language": None}
+    assert korean == "ko"
     assert values == [1, -2.5, 1000, 0.5, None, None, None, None, [1, 2], [[1], [2]], None, None, None]
 
 

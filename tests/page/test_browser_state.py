@@ -1,5 +1,6 @@
 """The page's pure state (static/js/state.js), its request rule (server.js), its
-history rule (history.js) and its prose readers (explain-data.js), run in Chromium."""
+history rule (history.js) and what it reads from the answer's fields (explain-data.js),
+run in Chromium."""
 
 import json
 
@@ -72,8 +73,9 @@ def test_a_failure_keeps_the_last_answer_and_says_where(page):
     out = run_module(page, "state.js", """(S, text) => {
         const good = S.answered(S.programEdited(S.initialState(), 'q = x + y\\nf = q * z'), JSON.parse(text));
         const typed = S.programEdited(good, 'q = x + y\\nf = q * (z +');
-        const bad = S.failed(typed, { message: 'An operand is missing', start: 21, end: 22 });
-        const unplaced = S.failed(typed, { message: 'The server did not answer.' });
+        const bad = S.failed(typed, { message: 'missing a value', code: 'parse.missing_after_at_end',
+                                      params: { after: '+', found: '' }, start: 21, end: 22 });
+        const unplaced = S.failed(typed, { code: 'page.unreachable' });
         const back = S.answered(bad, JSON.parse(text));
         const blank = S.emptied(bad);
         return {
@@ -83,8 +85,10 @@ def test_a_failure_keeps_the_last_answer_and_says_where(page):
         };
     }""", answer_json())
     assert out["status"] == "error" and out["kept"]
-    assert out["error"] == {"message": "An operand is missing (line 2, column 12)", "span": [21, 22]}
-    assert out["unplaced"] == {"message": "The server did not answer.", "span": None}
+    assert out["error"] == {"message": "missing a value", "code": "parse.missing_after_at_end",
+                            "params": {"after": "+", "found": ""}, "span": [21, 22],
+                            "where": {"line": 2, "column": 12}}
+    assert out["unplaced"] == {"code": "page.unreachable", "span": None, "where": None}
     assert out["cleared"] is None
     assert out["empty"] == ["empty", True, None, 0]
     assert out["caretWhileBroken"] is None  # the drawing is of older text
@@ -214,13 +218,18 @@ def test_url_history_pushes_replaces_and_restores(page):
                           ["push", "#p=x%20%2B%201&v=x:2&s=2"], ["push", "#p=y&v=y:1&s=1"]]
 
 
-def test_prose_readers(page):
-    out = run_module(page, "explain-data.js", """(m) => {
-        const entry = { text: 'dL/dc = dL/d(u * 2 + c) * d(u * 2 + c)/dc = [1, 1] * 1 = 2'
-                              + ' (summed over the broadcast axes back to shape ())',
-                        chain: 'dL/dW = dL/d(W @ x) x\\u1d40 = [[-1, 1]]   shapes: (2,3) <- (2,)' };
-        const model = { nodes: [{ symbol: 'x' }, { symbol: '*' }] };
-        return [m.broadcastOf(entry), m.broadcastOf({ text: 'df/dx = 1' }), m.shapesOf(entry),
-                m.shapesOf({ chain: 'df/dx = 1' }), m.gateLabel(model, 1, null)];
-    }""")
-    assert out == ["summed over the broadcast axes back to shape ()", None, "(2,3) \u2190 (2,)", None, "*"]
+def test_what_the_panels_read_from_the_answer(page):
+    # The neuron, folded: the 1/x gate's label, its folded constant, the gate its wire goes to.
+    text = answer_json("f = 1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))",
+                       {"w0": 2, "x0": -1, "w1": -3, "x1": -2, "w2": -3})
+    out = run_module(page, "explain-data.js", """async (m, text) => {
+        const T = await import('/static/js/timeline.js');
+        const model = T.buildModel(JSON.parse(text));
+        const first = model.steps.find((s) => s.phase === 'backward');
+        return { gates: model.nodes.map((n) => m.gateLabel(model, n.id)),
+                 all: first.edges.map((e) => e.source), shown: m.shownEntries(first).map((e) => e.source),
+                 vectorized: m.isVectorized(m.shownEntries(first)), into: m.foldedInto(model, 13) };
+    }""", text)
+    assert out["gates"] == ["1", "1", "w0", "x0", "*", "w1", "x1", "*", "+", "w2", "+", "*-1", "exp", "+1", "1/x"]
+    assert out["all"] == [0, 13] and out["shown"] == [13]  # the folded constant 1 has no wire
+    assert out["vectorized"] is False and out["into"] == 14

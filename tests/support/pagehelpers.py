@@ -1,5 +1,6 @@
 """Small helpers for driving the page in the browser tests."""
 
+import time
 from urllib.parse import quote
 
 CIRCUIT = "q = x + y\nf = q * z"
@@ -69,3 +70,24 @@ def revealed_grads(page):
 
 def blur(page):
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
+
+
+def track_requests(page):
+    """The set of the page's requests still waiting for their answer (kept up to date)."""
+    pending = set()
+    page.on("request", lambda request: pending.add(request))
+    page.on("requestfinished", lambda request: pending.discard(request))
+    page.on("requestfailed", lambda request: pending.discard(request))
+    return pending
+
+
+def settle(page, pending, timeout=5.0):
+    """Wait until no request of the page is waiting for its answer.
+
+    A context closed while the live server still writes a file (the favicon the
+    page asks for on load) leaves that file open in the server's thread: a
+    ResourceWarning that pytest raises in whichever test runs next.
+    """
+    deadline = time.monotonic() + timeout
+    while pending and time.monotonic() < deadline:
+        page.wait_for_timeout(20)

@@ -241,7 +241,8 @@ def test_the_page_writes_server_text_as_text_only():
                      "eval(", "new Function"):
             assert sink not in source, (path.name, sink)
     every = "\n".join(path.read_text() for path in scripts)
-    assert re.search(r'h\("p", "error-text", error\.message\)', every)
+    assert re.search(r'h\("p", "error-text", message \+ where\)', every)
+    assert re.search(r'h\("p", "hint-text", hint\)', every)
     assert "els.note.textContent = text" in every
 
 
