@@ -1,10 +1,12 @@
 // The view in the URL hash: #p=<program>&v=x:-2,y:5&s=7&l=ko  (pure functions).
 // `l` is the page's language when the reader chose one (absent: the browser's).
+// The learning modes add `m=learner` (the mode, absent: explore), `c=1` (the
+// gradient check on) and `t=x` or `t=W.3` (forward mode's input and entry).
 // Values are a Map from input name to value: a name is any identifier,
 // `__proto__` and `constructor` included, which a plain object would mistake
 // for its own machinery.
 
-export function encodeHash({ program, values, step, language = null }) {
+export function encodeHash({ program, values, step, language = null, mode = null, check = false, tangent = null }) {
   const parts = [`p=${encodeURIComponent(program)}`];
   const pairs = [...(values || new Map())]
     .filter(([, value]) => isInputValue(value))
@@ -12,12 +14,27 @@ export function encodeHash({ program, values, step, language = null }) {
   if (pairs.length) parts.push(`v=${pairs.join(",")}`);
   if (Number.isInteger(step)) parts.push(`s=${step}`);
   if (language) parts.push(`l=${encodeURIComponent(language)}`);
+  if (mode && mode !== "explore") parts.push(`m=${encodeURIComponent(mode)}`);
+  if (check) parts.push("c=1");
+  if (tangent) parts.push(`t=${encodeURIComponent(tangent.input)}${tangent.entry === null ? "" : `.${tangent.entry}`}`);
   return `#${parts.join("&")}`;
+}
+
+// The learning modes' fields of a hash (only those it has): {mode, check, tangent}.
+function modeFields(fields) {
+  const out = {};
+  const mode = fields.get("m");
+  if (mode !== undefined) out.mode = /^[a-z]{1,12}$/.test(mode) ? mode : "explore";
+  if (fields.has("c")) out.check = fields.get("c") === "1";
+  const tangent = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.(\d+))?$/.exec(fields.get("t") || "");
+  if (tangent) out.tangent = { input: tangent[1], entry: tangent[2] === undefined ? null : Number(tangent[2]) };
+  return out;
 }
 
 // Returns {program, values (a Map), step, language} or null when the hash
 // holds no program.  step is null when absent (meaning: the whole figure);
-// language is null when absent or not a language tag.
+// language is null when absent or not a language tag; mode, check and
+// tangent are there only when the hash has them.
 export function decodeHash(hash) {
   const text = (hash || "").replace(/^#/, "");
   if (!text) return null;
@@ -55,7 +72,7 @@ export function decodeHash(hash) {
   const step = stepText && /^\d+$/.test(stepText) ? Number(stepText) : null;
   const languageText = fields.get("l");
   const language = languageText && /^[a-z]{2,3}$/.test(languageText) ? languageText : null;
-  return { program, values, step, language };
+  return { program, values, step, language, ...modeFields(fields) };
 }
 
 const NUMERAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
