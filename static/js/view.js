@@ -4,7 +4,10 @@
 // the step (the player's controls, the figure's classes, the explanation) and
 // the selection (hover marks, the side panel).  Everything is shown by
 // toggling CSS classes or replacing a panel's children.  A new language
-// redraws every part (and the page's own markup, through i18n.js).
+// redraws every part (and the page's own markup, through i18n.js).  The
+// learning modes (learn-view.js, given as `learn`) hide what the steps have
+// not reached, ask questions, and add the check and the tangents; without it
+// (the exported player) everything is shown.
 
 import { describeTarget } from "./details.js";
 import { h } from "./dom.js";
@@ -22,12 +25,13 @@ const STRIP_ARRAY = 3;
 
 export class View {
   // `relabel()` runs after a change of language (the controls' own labels).
-  constructor(els, { editor, viewport, inputs, relabel = () => {} }) {
+  constructor(els, { editor, viewport, inputs, relabel = () => {}, learn = null }) {
     this.els = els;
     this.editor = editor;
     this.viewport = viewport;
     this.inputs = inputs;
     this.relabel = relabel;
+    this.learn = learn;
     this.svg = null; // the drawing in the page
     this.managed = []; // its elements the player toggles (graph.indexSvg)
     this.last = null; // the state drawn last
@@ -43,8 +47,15 @@ export class View {
     const answer = language || state.result !== last.result || state.empty !== last.empty;
     if (answer) this.drawAnswer(state);
     if (answer || state.error !== last.error) this.drawMessage(state);
-    if (answer || state.step !== last.step || state.playing !== last.playing) this.drawStep(state);
-    if (answer || state.hovered !== last.hovered || state.pinned !== last.pinned) this.drawSelection(state);
+    const learn = learnMoved(state.learn, last.learn);
+    const stepped = state.step !== last.step;
+    if (answer || stepped || state.playing !== last.playing || learn) this.drawStep(state, stepped);
+    const hides = this.learn !== null && (this.learn.hidesByStep(state) || this.learn.hidesByStep(last));
+    if (answer || learn || (stepped && hides)) this.drawReveal(state);
+    if (answer || state.hovered !== last.hovered || state.pinned !== last.pinned || learn || (stepped && hides)) {
+      this.drawSelection(state);
+    }
+    if (this.learn) this.learn.draw(state, this.svg);
     document.body.dataset.status = state.status; // tests and CSS wait on it
     // Fitting reads the layout: once, after every change above is made.
     if (answer && this.svg) this.viewport.attach(this.svg);
@@ -77,7 +88,6 @@ export class View {
       this.showNote(result ? t("graph.not_drawn", { why }) : t("graph.empty"));
     }
     if (result || empty) this.inputs.draw(result, values, precision, result ? outputName(result) : "f");
-    els.strip.replaceChildren(...(result ? stripParts(result, precision) : []));
     for (const [id, key] of Object.entries(EXPORTS)) els.exports[id].disabled = !result || !result[key];
   }
 
@@ -98,7 +108,16 @@ export class View {
     els.message.replaceChildren(...warnings.map((text) => h("p", "warning-text", text)));
   }
 
-  drawStep({ model, result, step, playing, precision }) {
+  // The result strip and the inputs' gradients (hidden ahead of the steps in learner mode).
+  drawReveal(state) {
+    const { result, precision } = state;
+    const reveal = this.learn && state.model ? this.learn.reveal(state) : null;
+    this.els.strip.replaceChildren(...(result ? stripParts(result, precision, reveal, state.model) : []));
+    if (this.learn) this.learn.decorateInputs(state, this.inputs);
+  }
+
+  drawStep(state, stepped = false) {
+    const { model, result, step, playing, precision } = state;
     const { els } = this;
     const total = model ? model.total : 0;
     els.scrubber.max = String(total);
@@ -112,9 +131,10 @@ export class View {
       els.explain.replaceChildren();
       return;
     }
-    const view = visibleAt(model, step);
+    const view = this.learn ? this.learn.figureView(state, visibleAt(model, step)) : visibleAt(model, step);
     graph.applyView(this.managed, view);
     els.explain.replaceChildren(...explanation(model, view, { result, precision }));
+    if (this.learn) this.learn.explained(state, els.explain, stepped);
   }
 
   drawSelection(state) {
@@ -126,7 +146,9 @@ export class View {
       this.els.details.replaceChildren(h("p", "muted", t("details.none")));
       return;
     }
-    const info = describeTarget(model, target, { result: state.result, precision: state.precision });
+    const reveal = this.learn ? this.learn.reveal(state) : null;
+    const info = describeTarget(model, target, { result: state.result, precision: state.precision, reveal });
+    if (this.learn) info.content.push(...this.learn.selectionExtras(state, target));
     this.editor.setHighlight(info.span);
     this.els.details.replaceChildren(...info.content);
   }
@@ -137,21 +159,36 @@ export class View {
   }
 }
 
+// Whether the learning modes changed what the figure and the panels show
+// (their settings alone, a learning rate being typed, change nothing there).
+function learnMoved(a, b) {
+  if (!a || !b) return a !== b;
+  return a.mode !== b.mode || a.check !== b.check || a.practice !== b.practice || a.tangent !== b.tangent;
+}
+
 // "f = -12.00  df/dx = -4.00 …": the output and the gradient of each input;
-// an array in one short line, the whole of it in the tooltip.
-function stripParts(result, precision) {
+// an array in one short line, the whole of it in the tooltip.  With `reveal`
+// (learner mode), what the steps have not reached yet is a "?".
+function stripParts(result, precision, reveal = null, model = null) {
   const name = outputName(result);
-  const shown = (value, className) => {
+  const nodeOf = (input) => model.nodes.find((n) => n.kind === "input" && n.name === input).id;
+  const shown = (value, className, visible = true) => {
+    if (!visible) {
+      const pending = h("span", `${className} learn-pending`, t("learn.pending"));
+      pending.title = t("learn.pending_title");
+      return pending;
+    }
     const array = isArrayValue(value);
     const span = h("span", array ? `${className} is-array` : className, formatValue(value, precision, STRIP_ARRAY));
     if (array) span.title = formatFull(value, precision);
     return span;
   };
-  const parts = [h("span", "strip-name", `${name} = `), shown(result.output.value, "strip-value")];
+  const parts = [h("span", "strip-name", `${name} = `),
+    shown(result.output.value, "strip-value", !reveal || reveal.value(result.output.node))];
   for (const input of result.inputs || []) {
     if (!Object.hasOwn(result.gradients || {}, input)) continue;
     parts.push(h("span", "strip-name strip-gap", `d${name}/d${input} = `));
-    parts.push(shown(result.gradients[input], "strip-grad"));
+    parts.push(shown(result.gradients[input], "strip-grad", !reveal || reveal.grad(nodeOf(input))));
   }
   return parts;
 }
