@@ -28,13 +28,17 @@ export function lineChart(points, { width = 300, height = 140, format = String, 
     low -= spread;
     high += spread;
   }
+  const margin = (high - low) * 0.06; // the end points clear of the frame
+  low -= margin;
+  high += margin;
   const last = Math.max(1, points.length - 1);
   const x = (i) => pad.left + (inner.w * i) / last;
   const y = (v) => pad.top + inner.h * (1 - (v - low) / (high - low));
   const axisText = (tx, ty, text, anchor) => svgElement("text", { class: "chart-axis", x: tx, y: ty, "text-anchor": anchor }, text);
+  const [most, least] = [Math.max(...points), Math.min(...points)];
   svg.append(
-    axisText(pad.left - 4, pad.top + 4, format(high), "end"),
-    axisText(pad.left - 4, pad.top + inner.h, format(low), "end"),
+    axisText(pad.left - 4, y(most) + 4, format(most), "end"),
+    axisText(pad.left - 4, y(least) + 4, format(least), "end"),
     axisText(pad.left, height - pad.bottom + 13, "0", "middle"),
     axisText(pad.left + inner.w, height - pad.bottom + 13, String(points.length - 1), "middle"),
     axisText(pad.left + inner.w / 2, height - 4, xLabel, "middle"),

@@ -31,9 +31,9 @@ export function checkOfNode(result, nodeId) {
   return perNode && Object.hasOwn(perNode, String(nodeId)) ? perNode[String(nodeId)] : undefined;
 }
 
-// "✓ matches  numeric -0.20": the mark and the numeric gradient, as one element.
-// `isArray` tells an array's gradient (whose kinks and inf/nan entries are named by index).
-export function checkMark(entry, precision, { compact = false } = {}) {
+// "✓ matches  numeric -0.20": the mark and the numeric gradient, as one element
+// (for an array, its kinks and inf/nan entries named by their flat index).
+export function checkMark(entry, precision) {
   const found = classify(entry);
   const { kind } = found;
   const mark = h("span", `check-mark is-${kind}`);
@@ -42,11 +42,11 @@ export function checkMark(entry, precision, { compact = false } = {}) {
   if (entry && kind !== "unchecked") {
     const numeric = isArrayValue(entry.numeric) ? formatValue(entry.numeric, precision, 3)
       : formatNumber(entry.numeric, precision);
-    const number = h("span", "check-numeric", compact ? numeric : t("learn.check.numeric", { value: numeric }));
+    const number = h("span", "check-numeric", t("learn.check.numeric", { value: numeric }));
     mark.append(" ", number);
   }
   const notes = checkNotes(found, Array.isArray(entry && entry.numeric));
-  if (notes.length && !compact) mark.append(" ", h("span", "check-note", notes.join(" ")));
+  if (notes.length) mark.append(" ", h("span", "check-note", notes.join(" ")));
   mark.title = [t("learn.check.how"), ...notes].join(" ");
   if (found.relError !== null && found.relError !== undefined) {
     mark.title += ` ${t("learn.check.rel_error", { error: formatGeneral(found.relError, 2) })}`;

@@ -29,7 +29,9 @@ export function initialDescent() {
 // A learning rate as typed: {value} (a finite number above 0) or {error: {code, params}}.
 export function readRate(text) {
   const value = parseNumber(String(text).replace(/\u2212/g, "-"));
-  if (value === null || !(value > 0)) return { error: { code: "learn.descent.problem_rate", params: { rate: String(text).trim() } } };
+  if (value === null || !(value > 0)) {
+    return { error: { code: "learn.descent.problem_rate", params: { rate: String(text).trim() } } };
+  }
   return { value };
 }
 

@@ -13,7 +13,9 @@ import { figureView, inputNode, revealAt } from "./learner.js";
 import { decoratePractice } from "./practice-view.js";
 import { drawTangentOverlay } from "./tangents.js";
 
-const TYPING = new Set(["INPUT", "TEXTAREA", "SELECT"]);
+// Fields a person types into (a practice field does not take the focus from them).
+const isTyping = (el) => el && (el.tagName === "TEXTAREA"
+  || (el.tagName === "INPUT" && ["text", "number", "search", ""].includes(el.getAttribute("type") || "")));
 
 export class LearnView {
   // panel: the side column's <section> for the modes; handlers: LearnPanel's,
@@ -48,7 +50,7 @@ export class LearnView {
     let focus = this.focus;
     this.focus = null;
     const active = document.activeElement;
-    const typingElsewhere = active && TYPING.has(active.tagName) && !container.contains(active);
+    const typingElsewhere = isTyping(active) && !container.contains(active);
     if (!focus && stepChanged && !typingElsewhere) focus = "arrived";
     decoratePractice(container, state, {
       check: (id, text) => this.practiced(id, () => this.handlers.practiceCheck(id, text)),

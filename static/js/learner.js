@@ -20,6 +20,7 @@ import { descentAnswered, descentFailed, descentOption, initialDescent } from ".
 import {
   answerChecked, answerRevealed, emptyPractice, judge, practiceLimit, practiceQuestions, reconcilePractice,
 } from "./practice.js";
+import { isArrayValue } from "./format.js";
 import { answered as pageAnswered, failed as pageFailed } from "./state.js";
 import { svgIds } from "./timeline.js";
 
@@ -84,9 +85,17 @@ function tangentFits(tangent, result) {
   return Boolean(tangent && result && (result.inputs || []).includes(tangent.input));
 }
 
+// Forward mode's input when none fits: the first input (an array's first entry).
 function firstTangent(result) {
   const name = result && (result.inputs || [])[0];
-  return name === undefined || name === null ? null : { input: name, entry: null };
+  return name === undefined || name === null ? null : arrayEntry({ input: name, entry: null }, result);
+}
+
+// An array input's tangent is along one entry: the first unless one was chosen.
+function arrayEntry(tangent, result) {
+  if (!tangent || tangent.entry !== null || !result) return tangent;
+  const node = (result.nodes || []).find((n) => n.kind === "input" && n.name === tangent.input);
+  return node && isArrayValue(node.value) ? { ...tangent, entry: 0 } : tangent;
 }
 
 // The request for a tangent named an input the program no longer has (or an
@@ -127,7 +136,10 @@ export function answered(state, data) {
     ? reconcilePractice(learn.practice, next.model) : freshPractice(learn.practice, next.model);
   next = descentAnswered(withLearn(next, { practice }), data);
   if (learn.mode === "practice") next = { ...next, step: Math.min(next.step, practiceLimit(next.model, practice)) };
-  if (learn.mode === "tangents" && !tangentFits(learn.tangent, data)) next = withLearn(next, { tangent: firstTangent(data) });
+  if (learn.mode === "tangents") {
+    const tangent = tangentFits(learn.tangent, data) ? arrayEntry(learn.tangent, data) : firstTangent(data);
+    if (tangent !== learn.tangent) next = withLearn(next, { tangent });
+  }
   return next;
 }
 

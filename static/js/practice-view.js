@@ -23,7 +23,6 @@ export function decoratePractice(container, state, handlers, focus = null) {
   const { practice } = learn;
   const questions = practiceQuestions(model).list.filter((q) => q.k === state.step);
   const fields = [];
-  const feedback = [];
   for (const q of questions) {
     const done = practice.done.get(q.id);
     const tried = practice.tries.get(q.id);
@@ -36,11 +35,26 @@ export function decoratePractice(container, state, handlers, focus = null) {
     const field = answerField(q, ctx, tried, handlers);
     place.replaceChildren(field);
     fields.push(field);
-    if (tried && tried.mistake) feedback.push(h("p", "practice-feedback is-wrong", mistakeText(model, q, tried, ctx)));
+    if (tried && tried.mistake) field.feedback = feedbackAfter(place, mistakeText(model, q, tried, ctx));
   }
-  const bar = practiceBar(state, questions, fields, feedback, handlers);
-  container.append(bar);
+  container.append(practiceBar(state, questions, fields, handlers));
   if (focus) focusIn(container, fields, focus);
+}
+
+// What was wrong with a field's last answer, right under it: a row under a
+// wire's row of the table, a line under a fan-out's question.
+function feedbackAfter(place, content) {
+  const row = place.closest("tr");
+  if (row) {
+    const cell = h("td", "practice-feedback is-wrong", content);
+    cell.colSpan = row.cells.length;
+    const line = h("tr", "practice-feedback-row", cell);
+    row.after(line);
+    return cell;
+  }
+  const line = h("p", "practice-feedback is-wrong", content);
+  place.closest("p").after(line);
+  return line;
 }
 
 // The downstream number of a wire's row (an open question's field takes its place), or null.
@@ -101,11 +115,10 @@ function answerField(q, ctx, tried, handlers) {
   return field;
 }
 
-// Under the table: what was wrong, the score, the buttons (for the field last focused) and the way on.
-function practiceBar(state, questions, fields, feedback, handlers) {
+// Under the table: the keys, the buttons (for the field focused last), the way on and the score.
+function practiceBar(state, questions, fields, handlers) {
   const { score } = state.learn.practice;
   const bar = h("div", "practice-bar");
-  bar.append(...feedback);
   const open = fields.length;
   if (open) {
     let target = fields[0];
@@ -141,6 +154,7 @@ function focusIn(container, fields, focus) {
   if (field) {
     field.focus();
     if (again) field.select();
+    if (field.feedback) field.feedback.scrollIntoView({ block: "nearest" }); // the words under the field too
     return;
   }
   const next = container.querySelector(".practice-next");

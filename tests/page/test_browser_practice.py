@@ -70,7 +70,7 @@ def test_a_practice_run_on_the_fan_out_by_keyboard(page):
     answer(page, "3")  # the fan-out mistake: one wire's part of x's sum
     assert mistake(page) == "fanout"
     text = page.locator("#explain .practice-feedback").inner_text()
-    assert "3 is not right" in text and "used by 2 wires (a fan-out)" in text
+    assert "3 is not right" in text and "used by 2 wires (a fan-out)" in text and "3 is only part of that sum" in text
     assert strip_parts(page)[1] == ("df/dx", "?")
     answer(page, "6")
     assert page.locator("#explain [data-practice=right]").count() == 3
