@@ -138,7 +138,8 @@ function practiceBar(state, questions, fields, handlers) {
     next.addEventListener("click", () => handlers.next());
     bar.append(h("p", "practice-help", t("learn.practice.step_done")), h("div", "practice-buttons", next));
   } else {
-    bar.append(h("p", "practice-help", t("learn.practice.no_question")));
+    const none = practiceQuestions(state.model).list.length === 0; // arrays, rules: nothing to ask in numbers
+    bar.append(h("p", "practice-help", t(none ? "learn.practice.no_question_here" : "learn.practice.no_question")));
   }
   const line = h("p", "practice-score", t("learn.practice.score", score));
   line.dataset.right = String(score.right);

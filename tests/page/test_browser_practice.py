@@ -3,6 +3,7 @@ displayed precision, and names the likely mistake from the answer's numbers and
 formulas; usable by keyboard alone; the link keeps the mode, never the answers."""
 
 import json
+from urllib.parse import quote
 
 import pytest
 
@@ -147,8 +148,8 @@ def test_the_mistakes_are_computed_from_the_numbers_and_formulas(page):
     assert judged(page, "f = (1/x) * y", {"x": 2, "y": 2}, [["e1", "-0.5"], ["e1", "-8"]]) == [
         "right", "used_output"]
     # A fanned-out gate: q = x * 2 used twice; its upstream df/dq = q + q = 6, of which one part is 3.
-    assert judged(page, "q = x * 2\nf = q * q", {"x": 1.5}, [["n2", "6"], ["n2", "3"], ["e0", "12"], ["e0", "6"]]) == [
-        "right", "fanout", "right", "fanout_upstream"]
+    fanned = [["n2", "6"], ["n2", "3"], ["e0", "12"], ["e0", "6"]]
+    assert judged(page, "q = x * 2\nf = q * q", {"x": 1.5}, fanned) == ["right", "fanout", "right", "fanout_upstream"]
     # At no decimals 6 and 5.6 are the same number on the figure.
     assert judged(page, "f = x * x", {"x": 3}, [["n0", "5.6"], ["n0", "3"]], precision=0) == ["right", "fanout"]
 
@@ -161,3 +162,12 @@ def test_a_fan_out_mistake_in_korean(page):
     assert "3은(는) 정답이 아닙니다" in text and "팬아웃" in text
     assert page.locator("#explain .practice-check").inner_text() == "확인 (Enter)"
     assert page.locator("#explain .practice-score").inner_text() == "점수: 맞힘 0, 틀림 1, 정답 보기 0"
+
+
+def test_a_program_of_arrays_has_nothing_to_ask_in_numbers(page):
+    open_mode(page, "f = sum(w * x)", {"w": quote("[2, -3]"), "x": quote("[1, 2]")}, "practice")
+    page.click("#step-last")  # nothing holds the player
+    assert counter(page) == "step 5 / 5"
+    page.click("#step-prev")
+    assert page.locator("#explain input.practice-answer").count() == 0
+    assert "no single number to ask for" in page.locator("#explain .practice-help").inner_text()
