@@ -14,6 +14,8 @@ const MAX_FIT_SCALE = 3;
 export const MIN_TEXT_PX = 10;
 const DEFAULT_FONT_UNITS = 11; // the renderer's label size, when the drawing does not say
 const DRAG_THRESHOLD_PX = 4;
+// The margin around a fitted drawing, in drawing units (2% of its size, up to this).
+const MAX_PAD = 12;
 // An arrow key moves the view by this fraction of its size.
 const KEY_PAN = 0.1;
 const KEY_PANS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
@@ -24,7 +26,7 @@ const KEY_PANS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], Arr
 // smaller than the view it is centred; where larger, the view starts at its
 // top-left corner.  The view has the box's proportions.
 export function fittedView(home, width, height, minScale) {
-  const pad = Math.max(home.w, home.h) * 0.02;
+  const pad = Math.min(Math.max(home.w, home.h) * 0.02, MAX_PAD);
   const contentW = home.w + 2 * pad;
   const contentH = home.h + 2 * pad;
   const contain = Math.min(width / contentW, height / contentH);
@@ -91,9 +93,10 @@ export class Viewport {
 
   fit() {
     if (!this.home) return;
-    const box = this.container.getBoundingClientRect();
-    if (box.width <= 0 || box.height <= 0) return;
-    this.view = fittedView(this.home, box.width, box.height, MIN_TEXT_PX / this.fontUnits);
+    // The drawing fills the box inside its border.
+    const { clientWidth: width, clientHeight: height } = this.container;
+    if (width <= 0 || height <= 0) return;
+    this.view = fittedView(this.home, width, height, MIN_TEXT_PX / this.fontUnits);
     this.fitted = true;
     this.apply();
   }
