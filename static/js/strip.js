@@ -34,6 +34,7 @@ export class ResultStrip {
     if (rest.length) {
       const box = h("div", "strip-rest", ...rest.flatMap(gradParts));
       box.id = "strip-rest";
+      box.tabIndex = 0; // a scroll box: reachable from the keyboard
       const button = h("button", "strip-more");
       button.type = "button";
       button.setAttribute("aria-controls", box.id);

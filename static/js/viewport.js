@@ -81,7 +81,8 @@ export class Viewport {
     svg.removeAttribute("height");
     svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
     this.home = box;
-    const label = svg.querySelector("text[font-size]");
+    // The size of the value labels (an attribute of the label's element; its words are never read).
+    const label = svg.querySelector(".value > [font-size]");
     this.fontUnits = (label && parseFloat(label.getAttribute("font-size"))) || DEFAULT_FONT_UNITS;
     if (sameDrawing && this.view && !this.fitted) this.apply();
     else this.fit();

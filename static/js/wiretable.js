@@ -30,6 +30,9 @@ export class WireTable {
     this.toggle.setAttribute("aria-expanded", String(shown));
     this.box.classList.toggle("visually-hidden", !shown);
     this.box.classList.toggle("is-shown", shown);
+    // Shown, its scroll box takes the focus (keyboard scrolling); hidden, nothing of it does.
+    if (shown) this.box.tabIndex = 0;
+    else this.box.removeAttribute("tabindex");
   }
 
   // A new answer (or none): one row per wire the figure draws, and the output's.

@@ -4,8 +4,8 @@ finger for the page and two for the graph, 44-pixel tap targets, keyboard zoom."
 
 import pytest
 
-from tests.support.pagehelpers import (CIRCUIT, CIRCUIT_VALUES, NEURON, NEURON_VALUES, counter, no_horizontal_scroll,
-                                       share_hash, wait_ready)
+from tests.support.pagehelpers import (CIRCUIT, CIRCUIT_VALUES, NEURON, NEURON_VALUES, counter, gate_in_view,
+                                       no_horizontal_scroll, share_hash, wait_ready)
 
 pytestmark = pytest.mark.browser
 
@@ -157,15 +157,7 @@ def test_one_finger_scrolls_the_page_two_fingers_zoom_the_graph(make_page):
     assert page.evaluate("() => window.visualViewport.scale") == 1
     # A tap still selects: the Selected panel describes the gate under the finger.
     page.locator("#zoom-fit").tap()
-    gate = page.evaluate("""() => {
-        const frame = document.getElementById('graph').getBoundingClientRect();
-        for (const gate of document.querySelectorAll('svg.circuit .gate')) {
-          const r = gate.getBoundingClientRect();
-          const x = r.x + r.width / 2, y = r.y + r.height / 2;
-          if (x > frame.left && x < frame.right - 160 && y > frame.top && y < frame.bottom - 60) return [x, y, gate.id];
-        }
-        return null;
-    }""")
+    gate = gate_in_view(page)
     page.touchscreen.tap(gate[0], gate[1])
     page.locator("#details-body h3").wait_for()
     assert page.locator("#details-body h3").inner_text().startswith("Gate")

@@ -60,6 +60,25 @@ def no_horizontal_scroll(page):
     return page.evaluate("() => document.scrollingElement.scrollWidth <= window.innerWidth")
 
 
+def gate_in_view(page):
+    """The screen point (x, y) of a gate of the drawing that is inside the graph's box
+    (clear of the zoom buttons), to click or tap; None when none is."""
+    return page.evaluate("""() => {
+        const frame = document.getElementById('graph').getBoundingClientRect();
+        const zoom = document.querySelector('.zoom-controls').getBoundingClientRect();
+        for (const gate of document.querySelectorAll('svg.circuit .gate')) {
+          const r = gate.getBoundingClientRect();
+          const x = r.x + r.width / 2, y = r.y + r.height / 2;
+          const onZoom = x > zoom.left - 10 && y > zoom.top - 10;
+          const onScreen = y > 0 && y < window.innerHeight && x > 0 && x < window.innerWidth;
+          if (x > frame.left + 5 && x < frame.right - 5 && y > frame.top + 5 && y < frame.bottom - 5 && !onZoom && onScreen) {
+            return [x, y];
+          }
+        }
+        return null;
+    }""")
+
+
 def svg_text(page, svg_id):
     return page.locator(f'svg.circuit [id="{svg_id}"]').text_content().strip()
 
