@@ -69,13 +69,13 @@ def learner_shots(browser, base, out, only, problems):
     if "phone" in only:
         for locale, name in [("en-US", "phone"), ("ko-KR", "phone-ko")]:
             shots.append((name, dict(viewport=SIZES["phone"], locale=locale, is_mobile=True, has_touch=True,
-                                     device_scale_factor=2), NEURON, NEURON_VALUES, NEURON_MID_BACKWARD, True, None))
+                                     device_scale_factor=2), NEURON, NEURON_VALUES, NEURON_MID_BACKWARD, "stage", None))
     if "ko" in only:
         shots.append(("ko", dict(viewport=VIEWPORT, locale="ko-KR"), NEURON, NEURON_VALUES, NEURON_MID_BACKWARD,
-                      False, None))
+                      None, None))
     if "dark" in only:
-        shots.append(("dark", dict(viewport=VIEWPORT, color_scheme="dark"), LINEAR, LINEAR_VALUES, 9, False, "cb"))
-    for name, options, program, values, step, full_page, palette in shots:
+        shots.append(("dark", dict(viewport=VIEWPORT, color_scheme="dark"), LINEAR, LINEAR_VALUES, 9, None, "cb"))
+    for name, options, program, values, step, scroll_to, palette in shots:
         context = browser.new_context(**options)
         page = watched_page(context, problems)
         page.goto(base + "/" + ("?palette=" + palette if palette else "") + share_hash(program, values, step))
@@ -83,8 +83,11 @@ def learner_shots(browser, base, out, only, problems):
         if palette:
             page.click("#table-toggle")
             page.wait_for_timeout(300)
+        if scroll_to:  # a phone: the screen once the reader has scrolled down to the graph
+            page.evaluate("(s) => document.querySelector('.' + s).scrollIntoView()", scroll_to)
+            page.wait_for_timeout(300)
         path = out / f"screenshot-{name}.png"
-        page.screenshot(path=str(path), full_page=full_page)
+        page.screenshot(path=str(path))
         print(f"{path}: step {step}")
         context.close()
 

@@ -8,7 +8,8 @@ import { formatFull, formatValue, isArrayValue } from "./format.js";
 import { t } from "./i18n.js";
 import { outputName } from "./panels.js";
 
-// Gradients shown before "and N more".
+// Up to STRIP_ALL gradients are all shown; more, and the first STRIP_SHOWN are, before "and N more".
+export const STRIP_ALL = 6;
 export const STRIP_SHOWN = 4;
 // The strip writes arrays of up to this many entries in full.
 const STRIP_ARRAY = 3;
@@ -29,8 +30,9 @@ export class ResultStrip {
     const grads = (result.inputs || []).filter((input) => Object.hasOwn(result.gradients || {}, input));
     const gradParts = (input) => [h("span", "strip-name strip-gap", `d${name}/d${input} = `),
       shown(result.gradients[input], "strip-grad", precision)];
-    for (const input of grads.slice(0, STRIP_SHOWN)) parts.push(...gradParts(input));
-    const rest = grads.slice(STRIP_SHOWN);
+    const shownCount = grads.length <= STRIP_ALL ? grads.length : STRIP_SHOWN;
+    for (const input of grads.slice(0, shownCount)) parts.push(...gradParts(input));
+    const rest = grads.slice(shownCount);
     if (rest.length) {
       const box = h("div", "strip-rest", ...rest.flatMap(gradParts));
       box.id = "strip-rest";
