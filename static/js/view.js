@@ -18,6 +18,8 @@ import { ResultStrip } from "./strip.js";
 import { visibleAt } from "./timeline.js";
 import { WireTable } from "./wiretable.js";
 
+// The page's one-column layout (layout.css).
+const ONE_COLUMN = window.matchMedia("(max-width: 800px)");
 const EXPORTS = { "download-svg": "svg", "download-png": "svg", "download-dot": "dot", "download-html": "svg" };
 
 export class View {
@@ -167,14 +169,15 @@ export class View {
     const target = selectedTarget(state);
     const { model } = state;
     if (this.svg) graph.setHover(this.svg, target && model ? graph.idsForTarget(model, target) : []);
-    if (!target || !model) {
-      this.editor.setHighlight(null);
-      this.els.details.replaceChildren(h("p", "muted", t("details.none")));
-      return;
-    }
-    const info = describeTarget(model, target, { result: state.result, precision: state.precision });
-    this.editor.setHighlight(info.span);
-    this.els.details.replaceChildren(...info.content);
+    // In one column the panel is above the graph: were it to follow the pointer over the
+    // graph, its new height would move the graph from under the pointer.  There it
+    // follows clicks (and the caret) only.
+    const fromGraph = state.hovered && state.hovered.from === "graph";
+    const described = fromGraph && ONE_COLUMN.matches ? state.pinned : target;
+    const describe = (what) => describeTarget(model, what, { result: state.result, precision: state.precision });
+    this.editor.setHighlight(target && model ? describe(target).span : null);
+    this.els.details.replaceChildren(...(described && model ? describe(described).content
+      : [h("p", "muted", t("details.none"))]));
   }
 
   showNote(text) {

@@ -36,7 +36,7 @@ def axe_violations(page):
 
 @pytest.mark.parametrize("size, locale, scheme", [
     ("desktop", "en-US", "light"), ("desktop", "en-US", "dark"), ("desktop", "ko-KR", "light"),
-    ("desktop", "ko-KR", "dark"), ("phone", "en-US", "dark"), ("phone", "ko-KR", "light"),
+    ("desktop", "ko-KR", "dark"), ("tablet", "ko-KR", "dark"), ("phone", "en-US", "dark"), ("phone", "ko-KR", "light"),
 ])
 def test_axe_finds_no_violation_on_the_page_with_a_graph(make_page, size, locale, scheme):
     assert AXE.is_file(), "run `make test` (it installs axe-core with npm ci into tests/page/axe)"

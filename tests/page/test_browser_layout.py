@@ -4,8 +4,8 @@ spelling of inf, -inf and nan everywhere."""
 
 import pytest
 
-from tests.support.pagehelpers import (CIRCUIT, CIRCUIT_VALUES, NEURON, NEURON_VALUES, share_hash, wait_ready,
-                                       wait_status)
+from tests.support.pagehelpers import (CIRCUIT, CIRCUIT_VALUES, NEURON, NEURON_VALUES, gate_in_view, share_hash,
+                                       wait_ready)
 
 pytestmark = pytest.mark.browser
 
@@ -74,7 +74,9 @@ def test_three_hundred_inputs_never_cover_the_graph(make_page, size, locale):
     assert page.locator(".strip-more").get_attribute("aria-expanded") == "true"
 
 
-def test_a_slow_answer_shows_that_work_is_under_way(page):
+@pytest.mark.parametrize("size, locale, words", [("desktop", "en-US", "Working…"), ("phone", "ko-KR", "계산 중…")])
+def test_a_slow_answer_shows_that_work_is_under_way(make_page, size, locale, words):
+    page = make_page(size, locale)
     held, released = [], []
 
     def hold(route):
@@ -87,7 +89,7 @@ def test_a_slow_answer_shows_that_work_is_under_way(page):
     page.goto("/" + share_hash(CIRCUIT, CIRCUIT_VALUES))
     busy = page.locator("#busy")
     busy.wait_for(state="visible")  # the first answer is held: the sign shows after its delay
-    assert busy.get_attribute("role") == "status" and busy.inner_text() == "Working…"
+    assert busy.get_attribute("role") == "status" and busy.inner_text() == words
     released.append(True)
     held.pop().continue_()
     wait_ready(page)
@@ -124,12 +126,13 @@ def test_decimals_and_folding_are_kept_in_the_link(page):
 NONFINITE = "f = log(x) + 1/y + z/z"
 
 
-@pytest.mark.parametrize("locale", ["en-US", "ko-KR"])
-def test_inf_and_nan_are_spelled_one_way_everywhere(make_page, locale):
-    page = make_page("desktop", locale)
+@pytest.mark.parametrize("size, locale", [("desktop", "en-US"), ("phone", "ko-KR")])
+def test_inf_and_nan_are_spelled_one_way_everywhere(make_page, size, locale):
+    page = make_page(size, locale)
     page.goto("/" + share_hash(NONFINITE, {"x": 0, "y": 0, "z": 0}))
     wait_ready(page)
-    page.locator("svg.circuit .gate").first.click()
+    page.evaluate("() => document.getElementById('graph').scrollIntoView({ block: 'center' })")
+    page.mouse.click(*gate_in_view(page))
     parts = ["#result-strip", "#inputs", "#wire-table", "#details-body", "#message", "svg.circuit"]
     total = int(page.get_attribute("#scrubber", "max"))
     seen = ""

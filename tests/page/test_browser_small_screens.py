@@ -206,3 +206,20 @@ def test_keys_zoom_and_move_the_graph(make_page):
     assert counter(page) != step
     assert page.get_attribute("#zoom-in", "aria-label") == "Zoom in"
     assert page.get_attribute("#zoom-out", "aria-label") == "Zoom out"
+
+
+def test_in_one_column_hovering_the_graph_never_moves_it(make_page):
+    # The Selected panel is above the graph in one column: it follows clicks, not the pointer,
+    # or its new height would move the graph from under the pointer (and back, and again).
+    page = make_page("tablet")
+    open_graph(page, NEURON, NEURON_VALUES)
+    page.evaluate("() => document.getElementById('graph').scrollIntoView({ block: 'center' })")
+    before = box(page, "#graph")
+    x, y = gate_in_view(page)
+    page.mouse.move(x, y)
+    page.wait_for_selector("svg.circuit .gate.is-hover")  # the graph marks the gate ...
+    assert box(page, "#graph") == before  # ... and stays where it was
+    assert page.locator("#details-body h3").count() == 0
+    page.mouse.click(x, y)
+    page.locator("#details-body h3").wait_for()
+    assert page.locator("#details-body h3").inner_text().startswith("Gate")
