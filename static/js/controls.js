@@ -113,16 +113,14 @@ export function setupDisplay(els, prefs, onChange) {
   els.palette.addEventListener("change", read);
 }
 
-// The embed view's link to the whole page: it opens what the frame shows.
-export function setupOpenFull(link, flushLink) {
+// The embed view's link to the whole page: it opens what the frame shows
+// (`hash()` is the link of the view shown now; nothing is written to the history).
+export function setupOpenFull(link, hash) {
   if (!link) return;
   const point = () => {
-    flushLink();
-    link.href = `/${window.location.hash}`;
+    link.href = `/${hash()}`;
   };
-  link.addEventListener("click", point);
-  link.addEventListener("focus", point);
-  link.addEventListener("mouseenter", point);
+  for (const type of ["click", "focus", "mouseenter", "touchstart"]) link.addEventListener(type, point, { passive: true });
 }
 
 // The display options: onChange({precision, fold}) after either changes.

@@ -8,7 +8,7 @@
 import { DelayedSignal } from "./busy.js";
 import * as controls from "./controls.js";
 import { Editor } from "./editor.js";
-import { decodeHash } from "./hashstate.js";
+import { decodeHash, encodeHash } from "./hashstate.js";
 import { UrlHistory } from "./history.js";
 import * as i18n from "./i18n.js";
 import { InputFields } from "./inputs.js";
@@ -192,7 +192,10 @@ controls.setupDisplay(els, prefs, (chosen) => {
   applyPrefs(document.documentElement, prefs);
   savePrefs(storage, prefs);
 });
-controls.setupOpenFull($("open-full"), () => urlHistory.flush());
+controls.setupOpenFull($("open-full"), () => {
+  const doc = S.shownDocument(state);
+  return doc ? encodeHash(doc) : window.location.hash;
+});
 controls.setupOptions(els, (options) => {
   update(S.optionsChanged, options);
   requestGraph();
