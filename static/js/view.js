@@ -107,8 +107,7 @@ export class View {
     const output = result ? outputName(result) : "f";
     const gradients = result ? result.gradients : {};
     if (error && error.inputs) {
-      const hinted = error.hint && error.hint.params ? error.hint.params.name ?? null : null;
-      this.inputs.draw({ names: error.inputs, values, gradients, precision, output, hinted });
+      this.inputs.draw({ names: error.inputs, values, gradients, precision, output, hinted: hintedInput(error) });
     } else if (!error && (result || empty)) {
       const names = result ? result.inputs || [] : [];
       this.inputs.draw({ names, values, used: usedValues(result), gradients, precision, output });
@@ -123,7 +122,7 @@ export class View {
     if (error) {
       const { message, hint } = errorText(error);
       const where = error.where ? t("error.where", error.where) : "";
-      const named = error.hint && error.hint.params ? error.hint.params.name : null;
+      const named = hintedInput(error);
       let go = null;
       if (hint && named && this.inputs.has(named)) {
         go = h("button", "hint-go", t("error.edit_input", { name: named }));
@@ -184,6 +183,11 @@ export class View {
     this.els.note.hidden = !text;
     this.els.note.textContent = text || "";
   }
+}
+
+// The input an error's hint names (a shape error: "x needs as many entries as ..."), or null.
+function hintedInput(error) {
+  return (error.hint && error.hint.params && error.hint.params.name) ?? null;
 }
 
 // The drawing's text alternative: what it is, and where its numbers are in words.
