@@ -77,7 +77,7 @@ def main():
         side_to(page, "#learn")
         shoot(page, args.out, "practice")
 
-        open_view(page, base, NEURON + "&c=1")
+        open_view(page, base, NEURON + "&g=1")
         page.wait_for_selector("#inputs .check-mark")
         page.hover("svg.circuit #node-13")
         page.wait_for_selector("#details-body .check-mark")

@@ -1,12 +1,19 @@
-// The view in the URL hash: #p=<program>&v=x:-2,y:5&s=7&l=ko  (pure functions).
-// `l` is the page's language when the reader chose one (absent: the browser's).
-// The learning modes add `m=learner` (the mode, absent: explore), `c=1` (the
-// gradient check on) and `t=x` or `t=W.3` (forward mode's input and entry).
+// The view in the URL hash: #p=<program>&v=x:-2,y:5&s=7&l=ko&d=4&c=0  (pure functions).
+// `l` is the page's language when the reader chose one (absent: the browser's);
+// `d` the decimals and `c=0` constants drawn as their own wires, each written only
+// when it is not the default, so a link without them opens as links always did
+// (2 decimals, constants folded).  The learning modes add `m=learner` (the mode,
+// absent: explore), `g=1` (the gradient check on) and `t=x` or `t=W.3` (forward
+// mode's input and entry).
 // Values are a Map from input name to value: a name is any identifier,
 // `__proto__` and `constructor` included, which a plain object would mistake
 // for its own machinery.
 
-export function encodeHash({ program, values, step, language = null, mode = null, check = false, tangent = null }) {
+export const DEFAULT_PRECISION = 2;
+export const MAX_PRECISION = 10; // the API's limit (app/options.py)
+
+export function encodeHash({ program, values, step, language = null, precision = DEFAULT_PRECISION, fold = true,
+  mode = null, check = false, tangent = null }) {
   const parts = [`p=${encodeURIComponent(program)}`];
   const pairs = [...(values || new Map())]
     .filter(([, value]) => isInputValue(value))
@@ -14,8 +21,10 @@ export function encodeHash({ program, values, step, language = null, mode = null
   if (pairs.length) parts.push(`v=${pairs.join(",")}`);
   if (Number.isInteger(step)) parts.push(`s=${step}`);
   if (language) parts.push(`l=${encodeURIComponent(language)}`);
+  if (Number.isInteger(precision) && precision !== DEFAULT_PRECISION) parts.push(`d=${precision}`);
+  if (fold === false) parts.push("c=0");
   if (mode && mode !== "explore") parts.push(`m=${encodeURIComponent(mode)}`);
-  if (check) parts.push("c=1");
+  if (check) parts.push("g=1");
   if (tangent) parts.push(`t=${encodeURIComponent(tangent.input)}${tangent.entry === null ? "" : `.${tangent.entry}`}`);
   return `#${parts.join("&")}`;
 }
@@ -25,16 +34,17 @@ function modeFields(fields) {
   const out = {};
   const mode = fields.get("m");
   if (mode !== undefined) out.mode = /^[a-z]{1,12}$/.test(mode) ? mode : "explore";
-  if (fields.has("c")) out.check = fields.get("c") === "1";
+  if (fields.has("g")) out.check = fields.get("g") === "1";
   const tangent = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.(\d+))?$/.exec(fields.get("t") || "");
   if (tangent) out.tangent = { input: tangent[1], entry: tangent[2] === undefined ? null : Number(tangent[2]) };
   return out;
 }
 
-// Returns {program, values (a Map), step, language} or null when the hash
-// holds no program.  step is null when absent (meaning: the whole figure);
-// language is null when absent or not a language tag; mode, check and
-// tangent are there only when the hash has them.
+// Returns {program, values (a Map), step, language, precision, fold} or null
+// when the hash holds no program.  step is null when absent (meaning: the
+// whole figure); language is null when absent or not a language tag;
+// precision and fold are the defaults when absent or not understood; mode,
+// check and tangent are there only when the hash has them.
 export function decodeHash(hash) {
   const text = (hash || "").replace(/^#/, "");
   if (!text) return null;
@@ -72,7 +82,11 @@ export function decodeHash(hash) {
   const step = stepText && /^\d+$/.test(stepText) ? Number(stepText) : null;
   const languageText = fields.get("l");
   const language = languageText && /^[a-z]{2,3}$/.test(languageText) ? languageText : null;
-  return { program, values, step, language, ...modeFields(fields) };
+  const decimalsText = fields.get("d");
+  const precision = decimalsText && /^\d{1,2}$/.test(decimalsText) && Number(decimalsText) <= MAX_PRECISION
+    ? Number(decimalsText) : DEFAULT_PRECISION;
+  const fold = fields.get("c") !== "0";
+  return { program, values, step, language, precision, fold, ...modeFields(fields) };
 }
 
 const NUMERAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;

@@ -1,8 +1,9 @@
 // Draws the page from the state (state.js): the one redraw path.  draw(state)
 // compares with the state it drew last and redraws only the parts whose data
 // changed: the answer (drawing, result strip, inputs, exports), the message,
-// the step (the player's controls, the figure's classes, the explanation) and
-// the selection (hover marks, the side panel).  Everything is shown by
+// the step (the player's controls, the figure's classes, the explanation, the
+// table of values, the announcement for screen readers) and the selection
+// (hover marks, the side panel).  Everything is shown by
 // toggling CSS classes or replacing a panel's children.  A new language
 // redraws every part (and the page's own markup, through i18n.js).  The
 // learning modes (learn-view.js, given as `learn`) hide what the steps have
@@ -11,17 +12,18 @@
 
 import { describeTarget } from "./details.js";
 import { h } from "./dom.js";
-import { formatFull, formatValue, isArrayValue } from "./format.js";
 import * as graph from "./graph.js";
 import { t, translateStatic } from "./i18n.js";
 import { errorText, warningTexts } from "./messages.js";
-import { explanation, hasArrays, outputName } from "./panels.js";
-import { selectedTarget } from "./state.js";
+import { explanation, hasArrays, outputName, phaseTitle } from "./panels.js";
+import { selectedTarget, usedValues } from "./state.js";
+import { ResultStrip } from "./strip.js";
 import { visibleAt } from "./timeline.js";
+import { WireTable } from "./wiretable.js";
 
+// The page's one-column layout (layout.css).
+const ONE_COLUMN = window.matchMedia("(max-width: 800px)");
 const EXPORTS = { "download-svg": "svg", "download-png": "svg", "download-dot": "dot", "download-html": "svg" };
-// The result strip writes arrays of up to this many entries in full.
-const STRIP_ARRAY = 3;
 
 export class View {
   // `relabel()` runs after a change of language (the controls' own labels).
@@ -35,6 +37,9 @@ export class View {
     this.svg = null; // the drawing in the page
     this.managed = []; // its elements the player toggles (graph.indexSvg)
     this.last = null; // the state drawn last
+    // (The exported player draws steps only: it has neither.)
+    this.strip = els.strip ? new ResultStrip(els.strip) : null;
+    this.table = els.tableBox ? new WireTable(els.tableBox, els.tableToggle) : null;
   }
 
   draw(state) {
@@ -45,17 +50,22 @@ export class View {
     const language = state.language !== last.language;
     if (language) this.drawLanguage(state);
     const answer = language || state.result !== last.result || state.empty !== last.empty;
+    if (state.precision !== last.precision || state.fold !== last.fold) this.drawOptions(state);
     if (answer) this.drawAnswer(state);
-    if (answer || state.error !== last.error) this.drawMessage(state);
+    if (answer || state.error !== last.error) {
+      this.drawInputs(state);
+      this.drawMessage(state);
+    }
     const learn = learnMoved(state.learn, last.learn);
     const stepped = state.step !== last.step;
-    if (answer || stepped || state.playing !== last.playing || learn) this.drawStep(state, stepped);
+    if (answer || stepped || state.playing !== last.playing || learn) this.drawStep(state, last);
     const hides = this.learn !== null && (this.learn.hidesByStep(state) || this.learn.hidesByStep(last));
-    if (answer || learn || (stepped && hides)) this.drawReveal(state);
+    if (answer || learn || state.error !== last.error || (stepped && hides)) this.drawReveal(state);
     if (answer || state.hovered !== last.hovered || state.pinned !== last.pinned || learn || (stepped && hides)) {
       this.drawSelection(state);
     }
     if (this.learn) this.learn.draw(state, this.svg);
+    this.els.busy.hidden = !state.busy;
     document.body.dataset.status = state.status; // tests and CSS wait on it
     // Fitting reads the layout: once, after every change above is made.
     if (answer && this.svg) this.viewport.attach(this.svg);
@@ -68,14 +78,24 @@ export class View {
     this.relabel();
   }
 
-  drawAnswer({ result, model, empty, values, precision }) {
+  // The display options a link may set (the controls show them).
+  drawOptions({ precision, fold }) {
+    const { els } = this;
+    if (![...els.precision.options].some((option) => option.value === String(precision))) {
+      els.precision.append(new Option(String(precision)));
+    }
+    els.precision.value = String(precision);
+    els.fold.checked = fold;
+  }
+
+  drawAnswer({ result, model, empty, precision }) {
     const { els } = this;
     const arrays = model ? hasArrays(model) : false; // wider side column, taller explanation
     document.body.classList.toggle("has-arrays", arrays);
     els.player.classList.toggle("has-arrays", arrays);
     els.graph.classList.toggle("is-empty", empty);
     if (result && result.svg) {
-      this.svg = graph.insertSvg(els.canvas, result.svg, t("graph.aria"));
+      this.svg = graph.insertSvg(els.canvas, result.svg, graphAlt(result, model));
       this.managed = graph.indexSvg(this.svg);
       this.showNote(null);
     } else if (result || empty) {
@@ -87,8 +107,21 @@ export class View {
       const why = result && (result.render_error ? result.render_error.message : t("graph.no_drawing"));
       this.showNote(result ? t("graph.not_drawn", { why }) : t("graph.empty"));
     }
-    if (result || empty) this.inputs.draw(result, values, precision, result ? outputName(result) : "f");
+    this.table.build(model, result, precision);
     for (const [id, key] of Object.entries(EXPORTS)) els.exports[id].disabled = !result || !result[key];
+  }
+
+  // The fields of the answer's inputs; while the program fails, those of the
+  // error when it names them (the program parsed), else the fields stay.
+  drawInputs({ result, error, empty, values, precision }) {
+    const output = result ? outputName(result) : "f";
+    const gradients = result ? result.gradients : {};
+    if (error && error.inputs) {
+      this.inputs.draw({ names: error.inputs, values, gradients, precision, output, hinted: hintedInput(error) });
+    } else if (!error && (result || empty)) {
+      const names = result ? result.inputs || [] : [];
+      this.inputs.draw({ names, values, used: usedValues(result), gradients, precision, output });
+    }
   }
 
   // The error of the last request (the last good graph stays, dimmed), else the answer's warnings.
@@ -99,7 +132,14 @@ export class View {
     if (error) {
       const { message, hint } = errorText(error);
       const where = error.where ? t("error.where", error.where) : "";
-      els.message.replaceChildren(h("p", "error-text", message + where), hint ? h("p", "hint-text", hint) : null);
+      const named = hintedInput(error);
+      let go = null;
+      if (hint && named && this.inputs.has(named)) {
+        go = h("button", "hint-go", t("error.edit_input", { name: named }));
+        go.type = "button";
+        go.addEventListener("click", () => this.inputs.focus(named));
+      }
+      els.message.replaceChildren(h("p", "error-text", message + where), hint ? h("p", "hint-text", hint) : null, go);
       els.message.className = "message is-error";
       return;
     }
@@ -112,18 +152,20 @@ export class View {
   drawReveal(state) {
     const { result, precision } = state;
     const reveal = this.learn && state.model ? this.learn.reveal(state) : null;
-    this.els.strip.replaceChildren(...(result ? stripParts(result, precision, reveal, state.model) : []));
+    this.strip.draw(result, precision, reveal, state.model);
     if (this.learn) this.learn.decorateInputs(state, this.inputs);
   }
 
-  drawStep(state, stepped = false) {
+  drawStep(state, last = {}) {
     const { model, result, step, playing, precision } = state;
     const { els } = this;
     const total = model ? model.total : 0;
+    const counter = t("step.counter", { k: model ? step : 0, total });
     els.scrubber.max = String(total);
     els.scrubber.value = String(step);
     els.scrubber.disabled = total === 0;
-    els.counter.textContent = t("step.counter", { k: model ? step : 0, total });
+    els.scrubber.setAttribute("aria-valuetext", counter);
+    els.counter.textContent = counter;
     els.playLabel.textContent = t(playing ? "player.pause" : "player.play");
     els.play.classList.toggle("is-playing", playing);
     els.player.classList.toggle("is-empty", !model);
@@ -134,22 +176,32 @@ export class View {
     const view = this.learn ? this.learn.figureView(state, visibleAt(model, step)) : visibleAt(model, step);
     graph.applyView(this.managed, view);
     els.explain.replaceChildren(...explanation(model, view, { result, precision }));
-    if (this.learn) this.learn.explained(state, els.explain, stepped);
+    if (this.learn) this.learn.explained(state, els.explain, step !== last.step);
+    if (this.table) this.table.update(model, view);
+    // Screen readers hear each step the reader (or the player) moves to, not a new graph's first draw.
+    if (els.announce && last.model === model && step !== last.step) {
+      els.announce.textContent = t("step.announce", { counter, phase: phaseTitle(model, step) });
+    }
   }
 
   drawSelection(state) {
     const target = selectedTarget(state);
     const { model } = state;
     if (this.svg) graph.setHover(this.svg, target && model ? graph.idsForTarget(model, target) : []);
-    if (!target || !model) {
-      this.editor.setHighlight(null);
+    // In one column the panel is above the graph: were it to follow the pointer over the
+    // graph, its new height would move the graph from under the pointer.  There it
+    // follows clicks (and the caret) only.
+    const fromGraph = state.hovered && state.hovered.from === "graph";
+    const described = fromGraph && ONE_COLUMN.matches ? state.pinned : target;
+    const reveal = this.learn && model ? this.learn.reveal(state) : null;
+    const describe = (what) => describeTarget(model, what, { result: state.result, precision: state.precision, reveal });
+    this.editor.setHighlight(target && model ? describe(target).span : null);
+    if (!described || !model) {
       this.els.details.replaceChildren(h("p", "muted", t("details.none")));
       return;
     }
-    const reveal = this.learn ? this.learn.reveal(state) : null;
-    const info = describeTarget(model, target, { result: state.result, precision: state.precision, reveal });
-    if (this.learn) info.content.push(...this.learn.selectionExtras(state, target));
-    this.editor.setHighlight(info.span);
+    const info = describe(described);
+    if (this.learn) info.content.push(...this.learn.selectionExtras(state, described));
     this.els.details.replaceChildren(...info.content);
   }
 
@@ -166,29 +218,13 @@ function learnMoved(a, b) {
   return a.mode !== b.mode || a.check !== b.check || a.practice !== b.practice || a.tangent !== b.tangent;
 }
 
-// "f = -12.00  df/dx = -4.00 …": the output and the gradient of each input;
-// an array in one short line, the whole of it in the tooltip.  With `reveal`
-// (learner mode), what the steps have not reached yet is a "?".
-function stripParts(result, precision, reveal = null, model = null) {
-  const name = outputName(result);
-  const nodeOf = (input) => model.nodes.find((n) => n.kind === "input" && n.name === input).id;
-  const shown = (value, className, visible = true) => {
-    if (!visible) {
-      const pending = h("span", `${className} learn-pending`, t("learn.pending"));
-      pending.title = t("learn.pending_title");
-      return pending;
-    }
-    const array = isArrayValue(value);
-    const span = h("span", array ? `${className} is-array` : className, formatValue(value, precision, STRIP_ARRAY));
-    if (array) span.title = formatFull(value, precision);
-    return span;
-  };
-  const parts = [h("span", "strip-name", `${name} = `),
-    shown(result.output.value, "strip-value", !reveal || reveal.value(result.output.node))];
-  for (const input of result.inputs || []) {
-    if (!Object.hasOwn(result.gradients || {}, input)) continue;
-    parts.push(h("span", "strip-name strip-gap", `d${name}/d${input} = `));
-    parts.push(shown(result.gradients[input], "strip-grad", !reveal || reveal.grad(nodeOf(input))));
-  }
-  return parts;
+// The input an error's hint names (a shape error: "x needs as many entries as ..."), or null.
+function hintedInput(error) {
+  return (error.hint && error.hint.params && error.hint.params.name) ?? null;
+}
+
+// The drawing's text alternative: what it is, and where its numbers are in words.
+function graphAlt(result, model) {
+  const gates = model.nodes.filter((node) => node.kind === "op" && node.drawn !== false).length;
+  return t("graph.alt", { out: outputName(result), gates, inputs: (result.inputs || []).length });
 }

@@ -32,22 +32,22 @@ def test_checking_the_neurons_gradients(page):
         "✓ matches numeric -0.59", "✓ matches numeric 0.20"]
     assert "Relative error" in page.locator("#inputs .check-mark").first.get_attribute("title")
     assert page.locator(".learn-check-summary").inner_text().startswith("Gradient check of the 5 inputs: 5 match, 0 differ")
-    assert url_fields(page)["c"] == "1"
+    assert url_fields(page)["g"] == "1"
     # Any node in the Selected panel: the +1 gate (exp + 1), gradient -0.53.
     page.hover("svg.circuit #node-13")
     assert page.locator("#details-body .check-detail .check-mark").inner_text() == "✓ matches numeric -0.53"
     page.uncheck("#learn-check")
     page.wait_for_function("() => !document.querySelector('#inputs .check-mark')")
-    assert "c" not in url_fields(page)
+    assert "g" not in url_fields(page)
 
 
 def test_kinks_and_nonfinite_values_are_named(page):
-    open_mode(page, "f = relu(x) + sqrt(y)", {"x": 0, "y": 0}, extra="&c=1")
+    open_mode(page, "f = relu(x) + sqrt(y)", {"x": 0, "y": 0}, extra="&g=1")
     page.wait_for_selector("#inputs .check-mark")
     assert marks(page) == [("kink", "⚠ not differentiable here numeric 0.50"),
                            ("nonfinite", "⚠ inf or nan: not compared numeric nan")]
     # A vector: the checked entries pass, and the kink is named by its index.
-    open_mode(page, "f = sum(relu(v))", {"v": quote("[0, 1, -1]")}, extra="&c=1")
+    open_mode(page, "f = sum(relu(v))", {"v": quote("[0, 1, -1]")}, extra="&g=1")
     page.wait_for_selector("#inputs .check-mark")
     (kind, text), = marks(page)
     assert kind == "pass" and "Not differentiable at entry 0." in text
@@ -67,7 +67,7 @@ def test_a_failing_check_says_so_in_words(page):
 
 
 def test_the_check_follows_learner_mode_and_speaks_korean(page):
-    open_mode(page, CIRCUIT, CIRCUIT_VALUES, "learner", extra="&c=1", language="ko")
+    open_mode(page, CIRCUIT, CIRCUIT_VALUES, "learner", extra="&g=1", language="ko")
     page.wait_for_selector("body[data-status=ready]", state="attached")
     assert page.locator("#inputs .check-mark").count() == 0  # no gradient shown yet, no check beside it
     step_to(page, 3)  # df/dz is known

@@ -21,10 +21,14 @@ def test_the_link_keeps_the_mode_the_check_and_the_tangent(page):
         };
         return [round({ mode: 'practice', check: true }), round({ mode: 'tangents', tangent: { input: 'W', entry: 3 } }),
                 round({ mode: 'explore', check: false }), H.decodeHash('#p=x&m=<b>&t=1x').mode,
-                H.decodeHash('#p=x&t=1x').tangent ?? null];
+                H.decodeHash('#p=x&t=1x').tangent ?? null,
+                H.encodeHash({ ...doc, fold: false, precision: 4, check: true }), H.decodeHash('#p=x&c=0&g=1')];
     }""")
-    practice, tangents, explore, bad_mode, bad_tangent = out
-    assert practice[0].endswith("&s=2&m=practice&c=1") and practice[1:] == ["practice", True, None]
+    practice, tangents, explore, bad_mode, bad_tangent, both, decoded = out
+    # The check (g) and the constants drawn (c=0) are separate fields of one link.
+    assert both.endswith("&s=2&d=4&c=0&g=1")
+    assert decoded["fold"] is False and decoded["check"] is True
+    assert practice[0].endswith("&s=2&m=practice&g=1") and practice[1:] == ["practice", True, None]
     assert tangents[0].endswith("&m=tangents&t=W.3") and tangents[3] == {"input": "W", "entry": 3}
     assert explore == ["#p=W%20%40%20x&v=x:1&s=2", None, None, None]  # the default adds nothing
     assert bad_mode == "explore" and bad_tangent is None
