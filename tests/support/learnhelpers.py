@@ -8,7 +8,7 @@ FANOUT = "f = x * x"
 
 
 def open_mode(page, program, values, mode=None, extra="", step=None, language=None):
-    """Open a view from a link with the learning mode `mode` (and `extra` hash fields: "&c=1")."""
+    """Open a view from a link with the learning mode `mode` (and `extra` hash fields: "&g=1")."""
     hash_ = share_hash(program, values, step)
     if mode:
         hash_ += f"&m={mode}"
