@@ -2,7 +2,6 @@
 the Selected panel, the numeric gradient and a pass/fail mark in words; kinks
 and inf/nan named."""
 
-from urllib.parse import quote
 
 import pytest
 
@@ -47,7 +46,7 @@ def test_kinks_and_nonfinite_values_are_named(page):
     assert marks(page) == [("kink", "⚠ not differentiable here numeric 0.50"),
                            ("nonfinite", "⚠ inf or nan: not compared numeric nan")]
     # A vector: the checked entries pass, and the kink is named by its index.
-    open_mode(page, "f = sum(relu(v))", {"v": quote("[0, 1, -1]")}, extra="&g=1")
+    open_mode(page, "f = sum(relu(v))", {"v": [0, 1, -1]}, extra="&g=1")
     page.wait_for_selector("#inputs .check-mark")
     (kind, text), = marks(page)
     assert kind == "pass" and "Not differentiable at entry 0." in text

@@ -3,7 +3,6 @@ displayed precision, and names the likely mistake from the answer's numbers and
 formulas; usable by keyboard alone; the link keeps the mode, never the answers."""
 
 import json
-from urllib.parse import quote
 
 import pytest
 
@@ -165,7 +164,7 @@ def test_a_fan_out_mistake_in_korean(page):
 
 
 def test_a_program_of_arrays_has_nothing_to_ask_in_numbers(page):
-    open_mode(page, "f = sum(w * x)", {"w": quote("[2, -3]"), "x": quote("[1, 2]")}, "practice")
+    open_mode(page, "f = sum(w * x)", {"w": [2, -3], "x": [1, 2]}, "practice")
     page.click("#step-last")  # nothing holds the player
     assert counter(page) == "step 5 / 5"
     page.click("#step-prev")
