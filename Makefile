@@ -100,8 +100,9 @@ bench: deps-run $(BENCH_STAMP) ## install the [bench] extra and run benchmarks/e
 bench-api: deps-run $(STAMP) ## POST /api/graph against `dot -Tsvg` alone (benchmarks/api_bench.py)
 	$(VPY) benchmarks/api_bench.py
 
-screenshots: deps-test $(STAMP) ## re-take docs/screenshot-*.png in Chromium
+screenshots: deps-test $(STAMP) ## re-take docs/screenshot-*.png and docs/learn-*.png in Chromium
 	$(VPY) scripts/screenshots.py
+	$(VPY) scripts/learn_screenshots.py
 
 clean: ## remove .venv and caches
 	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info $(AXE_DIR)/node_modules

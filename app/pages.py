@@ -7,7 +7,7 @@ from app import content_security_policy
 bp = Blueprint("pages", __name__)
 
 # The parts of the page an embed's link may hide: /embed?hide=editor,inputs
-EMBED_PARTS = ("editor", "inputs", "options", "details", "strip", "player", "explain", "export")
+EMBED_PARTS = ("editor", "inputs", "learn", "options", "details", "strip", "player", "explain", "export")
 
 
 @bp.get("/")

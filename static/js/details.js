@@ -13,20 +13,24 @@ import { shapeWords } from "./messages.js";
 import { chainLine, entryNotes, hasArrays, localDerivative, ruleParts } from "./panels.js";
 
 // The side panel for a node or a wire: {span to mark in the program, content}.
-export function describeTarget(model, target, { result, precision }) {
+// `reveal` (learner.revealAt) keeps what the steps have not reached yet a "?".
+export function describeTarget(model, target, { result, precision, reveal = null }) {
   if (target.edge === "out") target = { node: model.outputNode };
   const ctx = F.formulaContext(result, precision);
   const arrays = hasArrays(model);
-  const full = (value, kind) => (isArrayValue(value) ? fullValueView(value, precision, kind) : formatNumber(value, precision));
+  const seen = (kind, id) => !reveal || reveal[kind](id);
+  const shown = (value, kind) => (isArrayValue(value) ? fullValueView(value, precision, kind) : formatNumber(value, precision));
+  const full = (value, kind, visible = true) => (visible ? shown(value, kind) : h("span", "learn-pending", t("learn.pending")));
   if (target.node !== undefined) {
     const node = model.nodes[target.node];
     const rows = [[t("details.expression"), node.text, "code"]];
     if (arrays || isSummary(node.value)) rows.push([t("details.shape"), shapeLine(node.shape), "shape"]);
-    rows.push([t("details.value"), full(node.value, "value"), "value"]);
-    rows.push([t("details.gradient", { name: F.gradName(ctx, node.id) }), full(node.grad, "grad"), "grad"]);
+    rows.push([t("details.value"), full(node.value, "value", seen("value", node.id)), "value"]);
+    rows.push([t("details.gradient", { name: F.gradName(ctx, node.id) }), full(node.grad, "grad", seen("grad", node.id)),
+      "grad"]);
     for (const edgeId of model.inEdges[node.id]) {
       const entry = model.backwardEntry.get(edgeId);
-      if (!entry || entry.folded) continue;
+      if (!entry || entry.folded || !seen("value", node.id)) continue;
       const step = { node: node.id };
       if (entry.kind === "rule") {
         rows.push([t("details.rule_for", { name: model.nodes[entry.source].label }),
@@ -49,9 +53,9 @@ export function describeTarget(model, target, { result, precision }) {
   const entry = model.backwardEntry.get(edge.id);
   const rows = [[t("details.carries"), source.text, "code"]];
   if (arrays || isSummary(edge.value)) rows.push([t("details.shape"), shapeLine(source.shape), "shape"]);
-  rows.push([t("details.value"), full(edge.value, "value"), "value"]);
-  rows.push([t("details.wire_gradient"), full(edge.grad, "grad"), "grad"]);
-  if (entry) {
+  rows.push([t("details.value"), full(edge.value, "value", seen("value", edge.source)), "value"]);
+  rows.push([t("details.wire_gradient"), full(edge.grad, "grad", seen("edgeGrad", edge.id)), "grad"]);
+  if (entry && seen("edgeGrad", edge.id)) {
     const step = { node: edge.target };
     if (entry.kind === "rule") {
       rows.push([t("details.rule"), h("span", null, ...ruleParts(entry, ctx)), "rule"]);

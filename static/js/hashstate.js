@@ -2,7 +2,9 @@
 // `l` is the page's language when the reader chose one (absent: the browser's);
 // `d` the decimals and `c=0` constants drawn as their own wires, each written only
 // when it is not the default, so a link without them opens as links always did
-// (2 decimals, constants folded).
+// (2 decimals, constants folded).  The learning modes add `m=learner` (the mode,
+// absent: explore), `g=1` (the gradient check on) and `t=x` or `t=W.3` (forward
+// mode's input and entry).
 // Values are a Map from input name to value: a name is any identifier,
 // `__proto__` and `constructor` included, which a plain object would mistake
 // for its own machinery.
@@ -10,7 +12,8 @@
 export const DEFAULT_PRECISION = 2;
 export const MAX_PRECISION = 10; // the API's limit (app/options.py)
 
-export function encodeHash({ program, values, step, language = null, precision = DEFAULT_PRECISION, fold = true }) {
+export function encodeHash({ program, values, step, language = null, precision = DEFAULT_PRECISION, fold = true,
+  mode = null, check = false, tangent = null }) {
   const parts = [`p=${encodeURIComponent(program)}`];
   const pairs = [...(values || new Map())]
     .filter(([, value]) => isInputValue(value))
@@ -20,13 +23,28 @@ export function encodeHash({ program, values, step, language = null, precision =
   if (language) parts.push(`l=${encodeURIComponent(language)}`);
   if (Number.isInteger(precision) && precision !== DEFAULT_PRECISION) parts.push(`d=${precision}`);
   if (fold === false) parts.push("c=0");
+  if (mode && mode !== "explore") parts.push(`m=${encodeURIComponent(mode)}`);
+  if (check) parts.push("g=1");
+  if (tangent) parts.push(`t=${encodeURIComponent(tangent.input)}${tangent.entry === null ? "" : `.${tangent.entry}`}`);
   return `#${parts.join("&")}`;
+}
+
+// The learning modes' fields of a hash (only those it has): {mode, check, tangent}.
+function modeFields(fields) {
+  const out = {};
+  const mode = fields.get("m");
+  if (mode !== undefined) out.mode = /^[a-z]{1,12}$/.test(mode) ? mode : "explore";
+  if (fields.has("g")) out.check = fields.get("g") === "1";
+  const tangent = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.(\d+))?$/.exec(fields.get("t") || "");
+  if (tangent) out.tangent = { input: tangent[1], entry: tangent[2] === undefined ? null : Number(tangent[2]) };
+  return out;
 }
 
 // Returns {program, values (a Map), step, language, precision, fold} or null
 // when the hash holds no program.  step is null when absent (meaning: the
 // whole figure); language is null when absent or not a language tag;
-// precision and fold are the defaults when absent or not understood.
+// precision and fold are the defaults when absent or not understood; mode,
+// check and tangent are there only when the hash has them.
 export function decodeHash(hash) {
   const text = (hash || "").replace(/^#/, "");
   if (!text) return null;
@@ -68,7 +86,7 @@ export function decodeHash(hash) {
   const precision = decimalsText && /^\d{1,2}$/.test(decimalsText) && Number(decimalsText) <= MAX_PRECISION
     ? Number(decimalsText) : DEFAULT_PRECISION;
   const fold = fields.get("c") !== "0";
-  return { program, values, step, language, precision, fold };
+  return { program, values, step, language, precision, fold, ...modeFields(fields) };
 }
 
 const NUMERAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;

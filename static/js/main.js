@@ -4,14 +4,19 @@
 // (history.js), the message catalogs (i18n.js), the player's timer
 // (player.js), the busy sign's timer (busy.js) and the display preferences
 // (prefs.js) are the only effects.  The numbers all come from the server's answer.
+// The learning modes (learner.js, practice.js, descent.js: pure; learn-view.js
+// and learn-panel.js: drawing) join in through the same update().
 
 import { DelayedSignal } from "./busy.js";
 import * as controls from "./controls.js";
+import * as D from "./descent.js";
 import { Editor } from "./editor.js";
 import { decodeHash, encodeHash } from "./hashstate.js";
 import { UrlHistory } from "./history.js";
 import * as i18n from "./i18n.js";
 import { InputFields } from "./inputs.js";
+import { LearnView } from "./learn-view.js";
+import * as L from "./learner.js";
 import { Player } from "./player.js";
 import { applyPrefs, readPrefs, savePrefs } from "./prefs.js";
 import { ALL_PRESETS } from "./presets.js";
@@ -73,7 +78,10 @@ const linked = decodeHash(window.location.hash);
 const linkedLanguage = linked && i18n.LANGUAGES.includes(linked.language) ? linked.language : null;
 const language = i18n.setLanguage(await loadLanguage(i18n.chooseLanguage(linkedLanguage, navigator.languages)));
 
-let state = S.initialState({ ...controls.readOptions(els), language, chosenLanguage: linkedLanguage !== null });
+let state = {
+  ...S.initialState({ ...controls.readOptions(els), language, chosenLanguage: linkedLanguage !== null }),
+  learn: L.initialLearn(),
+};
 
 const editor = new Editor(els.program, $("editor-backdrop"));
 const viewport = new Viewport(els.graph);
@@ -82,11 +90,12 @@ const relabel = () => {
   controls.labelPresets(els.presets);
   els.language.value = i18n.language();
 };
-const view = new View(els, { editor, viewport, inputs, relabel });
+const learnView = new LearnView($("learn"), learnHandlers());
+const view = new View(els, { editor, viewport, inputs, relabel, learn: learnView });
 const player = new Player({ onChange: playerMoved });
 const requests = new LatestRequest({ send: fetchGraph, onAnswer: answered });
 const busy = new DelayedSignal({ onShow: () => update(S.busyShown) });
-const urlHistory = new UrlHistory({ shown: () => S.shownDocument(state) });
+const urlHistory = new UrlHistory({ shown: () => L.withLinkFields(S.shownDocument(state), state) });
 
 // Apply a transition (a pure function of the state and `args`) and draw the result.
 function update(transition, ...args) {
@@ -94,13 +103,19 @@ function update(transition, ...args) {
   if (next === state) return;
   state = next;
   view.draw(state);
+  player.limit = L.stepLimit(state); // practice waits at a question
 }
 
 // --- requests -------------------------------------------------------------------------
 
+// The request for the current program, values and options (and the modes' options).
+const currentBody = () => L.withOptions(S.requestBody(state), state);
+let lastBodyKey = null;
+
 // Ask for the graph of the current program, values and options, now.
 function requestGraph() {
-  const body = S.requestBody(state);
+  const body = currentBody();
+  lastBodyKey = JSON.stringify(body);
   if (body === null) {
     requests.cancel();
     busy.stop();
@@ -118,12 +133,20 @@ function answered(answer) {
   busy.stop();
   player.pause();
   if (answer.error) {
-    update(S.failed, answer.error);
+    if (L.tangentRefused(state, answer.error)) { // the input went from the program: ask without it
+      update(L.tangentDropped);
+      requestGraph();
+      return;
+    }
+    update(L.failed, answer.error);
     return;
   }
-  update(S.answered, answer.data);
+  update(L.answered, answer.data);
   player.reset(state.model.total, state.step);
   urlHistory.record();
+  // A walk's answer is the graph where the walk ended: what the page would ask for now.
+  if (answer.data.descent) lastBodyKey = JSON.stringify(currentBody());
+  requestIfChanged(); // forward mode chose its input with this answer
 }
 
 // --- the language ----------------------------------------------------------------------
@@ -148,11 +171,13 @@ async function chooseLanguage(wanted) {
 
 function programTyped() {
   update(S.programEdited, editor.text);
+  update(D.walkForgotten);
   requestGraph();
 }
 
 function valueTyped(name, value) {
   update(S.valueEdited, name, value);
+  update(D.walkForgotten);
   requestGraph();
 }
 
@@ -162,10 +187,13 @@ function playerMoved() {
   if (state.step !== before) urlHistory.stepChanged();
 }
 
-// An example or a link: its program and values replace the page's.
-function openDocument(doc, historyMode) {
+// An example or a link: its program and values replace the page's; a link
+// also sets the learning mode (none: explore), an example keeps it.
+function openDocument(doc, historyMode, link = false) {
   urlHistory.expect(historyMode);
   update(S.documentOpened, doc);
+  if (link) update(L.linkOpened, { mode: "explore", check: false, ...doc });
+  update(D.walkForgotten);
   requestGraph();
 }
 
@@ -180,7 +208,51 @@ function restoreFromHash() {
   if (doc.language && doc.language !== state.language && i18n.LANGUAGES.includes(doc.language)) {
     chooseLanguage(doc.language);
   }
-  openDocument(doc, "replace");
+  openDocument(doc, "replace", true);
+}
+
+// --- the learning modes -----------------------------------------------------------------
+
+// The player goes where a transition put the step (a mode starts at step 0).
+function followStep() {
+  if (state.model && player.position !== state.step) player.reset(state.model.total, state.step);
+}
+
+// A mode's option changed: ask again only when the request is not the same.
+function requestIfChanged() {
+  if (JSON.stringify(currentBody()) !== lastBodyKey) requestGraph();
+}
+
+function learnChanged(transition, ...args) {
+  update(transition, ...args);
+  followStep();
+  requestIfChanged();
+  urlHistory.stepChanged(); // like a step, the mode rewrites the current entry
+}
+
+// Step, Run, Undo, Reset: a walk to ask for, or values to go back to.
+function walk(transition, ...args) {
+  const before = state;
+  update(transition, ...args);
+  if (D.descentOption(state) !== D.descentOption(before) || state.values !== before.values) requestGraph();
+}
+
+function learnHandlers() {
+  return {
+    mode: (mode) => learnChanged(L.modeChosen, mode),
+    check: (on) => learnChanged(L.checkToggled, on),
+    tangent: (tangent) => learnChanged(L.tangentChosen, tangent),
+    practiceRestart: () => learnChanged(L.practiceRestarted),
+    practiceCheck: (id, text) => update(L.practiceAnswered, id, text),
+    practiceReveal: (id) => update(L.practiceRevealed, id),
+    practiceNext: () => player.step(1),
+    descentSetting: (patch) => update(D.settingChanged, patch),
+    descentParam: (name, on) => update(D.paramToggled, name, on),
+    descentStep: () => walk(D.descentAsked, 1),
+    descentRun: () => walk(D.descentAsked, null),
+    descentUndo: () => walk(D.descentUndone),
+    descentReset: () => walk(D.descentReset),
+  };
 }
 
 controls.setupPresets(els.presets, (preset) => openPreset(preset));
@@ -212,5 +284,5 @@ window.addEventListener("hashchange", restoreFromHash);
 
 view.draw(state);
 const link = urlHistory.restore();
-if (link) openDocument(link, "replace");
+if (link) openDocument(link, "replace", true);
 else openPreset(ALL_PRESETS[0], "replace");

@@ -57,9 +57,11 @@ export function explanation(model, view, { result, precision }) {
     if ((sum.parts || []).length < 2) continue;
     const line = [F.gradName(ctx, sum.node), " = ", sum.parts.map((p) => formatValue(p, precision)).join(" + "),
       " = ", formatValue(sum.total, precision)];
-    parts.push(h("p", "explain-text fanout", ...tn("explain.fanout", {
+    const fanout = h("p", "explain-text fanout", ...tn("explain.fanout", {
       name: code(F.labelOf(ctx, sum.node)), n: sum.parts.length, sum: formula(line, "formula inline"),
-    })));
+    }));
+    fanout.dataset.node = String(sum.node);
+    parts.push(fanout);
   }
   return parts;
 }
@@ -160,6 +162,7 @@ function chainTable(model, step, entries, ctx, arrays) {
       h("td", "op", "="),
       gradTerm(model, entry, ctx, arrays ? model.nodes[entry.source].shape : null));
     row.title = F.toText(chainLine(step, entry, ctx));
+    row.dataset.edge = String(entry.edge); // practice mode asks for this wire's gradient here
     body.append(row);
   }
   return table;

@@ -1,5 +1,7 @@
 // Plays the steps on a timer.  Every play/pause/seek bumps a generation
 // counter; a timer from an older generation finds it changed and does nothing.
+// `limit` is the last position the player may reach (practice waits at a
+// question until it is answered); by default the end.
 
 export const BASE_INTERVAL_MS = 1200;
 
@@ -10,6 +12,7 @@ export class Player {
     this.position = position;
     this.playing = false;
     this.speed = 1;
+    this.limit = Infinity;
     this.generation = 0;
     this.timer = null;
   }
@@ -38,6 +41,7 @@ export class Player {
   play() {
     if (this.total === 0) return;
     if (this.position >= this.total) this.moveTo(0);
+    if (this.position >= this.limit) return; // waiting at a question: nothing to play
     this.playing = true;
     this.generation += 1;
     this.schedule(this.generation);
@@ -72,13 +76,13 @@ export class Player {
     this.timer = setTimeout(() => {
       if (generation !== this.generation) return;
       this.moveTo(this.position + 1);
-      if (this.position >= this.total) this.pause();
+      if (this.position >= Math.min(this.total, this.limit)) this.pause();
       else this.schedule(generation);
     }, this.interval);
   }
 
   moveTo(k) {
-    const clamped = Math.max(0, Math.min(this.total, Math.trunc(k)));
+    const clamped = Math.max(0, Math.min(this.total, this.limit, Math.trunc(k)));
     if (clamped === this.position) return;
     this.position = clamped;
     this.notify();

@@ -20,16 +20,20 @@ export class ResultStrip {
     this.open = false; // "and N more" opened: stays open for the next answers
   }
 
-  draw(result, precision) {
+  // With `reveal` (learner mode: learner.revealAt), what the steps have not
+  // reached yet is a "?"; `model` is the answer's (its input nodes).
+  draw(result, precision, reveal = null, model = null) {
     if (!result) {
       this.element.replaceChildren();
       return;
     }
     const name = outputName(result);
-    const parts = [h("span", "strip-name", `${name} = `), shown(result.output.value, "strip-value", precision)];
+    const nodeOf = (input) => model.nodes.find((n) => n.kind === "input" && n.name === input).id;
+    const parts = [h("span", "strip-name", `${name} = `),
+      shown(result.output.value, "strip-value", precision, !reveal || reveal.value(result.output.node))];
     const grads = (result.inputs || []).filter((input) => Object.hasOwn(result.gradients || {}, input));
     const gradParts = (input) => [h("span", "strip-name strip-gap", `d${name}/d${input} = `),
-      shown(result.gradients[input], "strip-grad", precision)];
+      shown(result.gradients[input], "strip-grad", precision, !reveal || reveal.grad(nodeOf(input)))];
     const shownCount = grads.length <= STRIP_ALL ? grads.length : STRIP_SHOWN;
     for (const input of grads.slice(0, shownCount)) parts.push(...gradParts(input));
     const rest = grads.slice(shownCount);
@@ -56,8 +60,14 @@ export class ResultStrip {
   }
 }
 
-// A value in one short line; an array's whole in its tooltip.
-function shown(value, className, precision) {
+// A value in one short line; an array's whole in its tooltip.  Not yet
+// `visible`: a "?" that says the steps have not reached it.
+function shown(value, className, precision, visible = true) {
+  if (!visible) {
+    const pending = h("span", `${className} learn-pending`, t("learn.pending"));
+    pending.title = t("learn.pending_title");
+    return pending;
+  }
   const array = isArrayValue(value);
   const span = h("span", array ? `${className} is-array` : className, formatValue(value, precision, STRIP_ARRAY));
   if (array) span.title = formatFull(value, precision);

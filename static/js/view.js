@@ -5,7 +5,10 @@
 // table of values, the announcement for screen readers) and the selection
 // (hover marks, the side panel).  Everything is shown by
 // toggling CSS classes or replacing a panel's children.  A new language
-// redraws every part (and the page's own markup, through i18n.js).
+// redraws every part (and the page's own markup, through i18n.js).  The
+// learning modes (learn-view.js, given as `learn`) hide what the steps have
+// not reached, ask questions, and add the check and the tangents; without it
+// (the exported player) everything is shown.
 
 import { describeTarget } from "./details.js";
 import { h } from "./dom.js";
@@ -24,12 +27,13 @@ const EXPORTS = { "download-svg": "svg", "download-png": "svg", "download-dot": 
 
 export class View {
   // `relabel()` runs after a change of language (the controls' own labels).
-  constructor(els, { editor, viewport, inputs, relabel = () => {} }) {
+  constructor(els, { editor, viewport, inputs, relabel = () => {}, learn = null }) {
     this.els = els;
     this.editor = editor;
     this.viewport = viewport;
     this.inputs = inputs;
     this.relabel = relabel;
+    this.learn = learn;
     this.svg = null; // the drawing in the page
     this.managed = []; // its elements the player toggles (graph.indexSvg)
     this.last = null; // the state drawn last
@@ -52,8 +56,15 @@ export class View {
       this.drawInputs(state);
       this.drawMessage(state);
     }
-    if (answer || state.step !== last.step || state.playing !== last.playing) this.drawStep(state, last);
-    if (answer || state.hovered !== last.hovered || state.pinned !== last.pinned) this.drawSelection(state);
+    const learn = learnMoved(state.learn, last.learn);
+    const stepped = state.step !== last.step;
+    if (answer || stepped || state.playing !== last.playing || learn) this.drawStep(state, last);
+    const hides = this.learn !== null && (this.learn.hidesByStep(state) || this.learn.hidesByStep(last));
+    if (answer || learn || state.error !== last.error || (stepped && hides)) this.drawReveal(state);
+    if (answer || state.hovered !== last.hovered || state.pinned !== last.pinned || learn || (stepped && hides)) {
+      this.drawSelection(state);
+    }
+    if (this.learn) this.learn.draw(state, this.svg);
     this.els.busy.hidden = !state.busy;
     document.body.dataset.status = state.status; // tests and CSS wait on it
     // Fitting reads the layout: once, after every change above is made.
@@ -96,7 +107,6 @@ export class View {
       const why = result && (result.render_error ? result.render_error.message : t("graph.no_drawing"));
       this.showNote(result ? t("graph.not_drawn", { why }) : t("graph.empty"));
     }
-    this.strip.draw(result, precision);
     this.table.build(model, result, precision);
     for (const [id, key] of Object.entries(EXPORTS)) els.exports[id].disabled = !result || !result[key];
   }
@@ -138,7 +148,16 @@ export class View {
     els.message.replaceChildren(...warnings.map((text) => h("p", "warning-text", text)));
   }
 
-  drawStep({ model, result, step, playing, precision }, last = {}) {
+  // The result strip and the inputs' gradients (hidden ahead of the steps in learner mode).
+  drawReveal(state) {
+    const { result, precision } = state;
+    const reveal = this.learn && state.model ? this.learn.reveal(state) : null;
+    this.strip.draw(result, precision, reveal, state.model);
+    if (this.learn) this.learn.decorateInputs(state, this.inputs);
+  }
+
+  drawStep(state, last = {}) {
+    const { model, result, step, playing, precision } = state;
     const { els } = this;
     const total = model ? model.total : 0;
     const counter = t("step.counter", { k: model ? step : 0, total });
@@ -154,9 +173,10 @@ export class View {
       els.explain.replaceChildren();
       return;
     }
-    const view = visibleAt(model, step);
+    const view = this.learn ? this.learn.figureView(state, visibleAt(model, step)) : visibleAt(model, step);
     graph.applyView(this.managed, view);
     els.explain.replaceChildren(...explanation(model, view, { result, precision }));
+    if (this.learn) this.learn.explained(state, els.explain, step !== last.step);
     if (this.table) this.table.update(model, view);
     // Screen readers hear each step the reader (or the player) moves to, not a new graph's first draw.
     if (els.announce && last.model === model && step !== last.step) {
@@ -173,16 +193,29 @@ export class View {
     // follows clicks (and the caret) only.
     const fromGraph = state.hovered && state.hovered.from === "graph";
     const described = fromGraph && ONE_COLUMN.matches ? state.pinned : target;
-    const describe = (what) => describeTarget(model, what, { result: state.result, precision: state.precision });
+    const reveal = this.learn && model ? this.learn.reveal(state) : null;
+    const describe = (what) => describeTarget(model, what, { result: state.result, precision: state.precision, reveal });
     this.editor.setHighlight(target && model ? describe(target).span : null);
-    this.els.details.replaceChildren(...(described && model ? describe(described).content
-      : [h("p", "muted", t("details.none"))]));
+    if (!described || !model) {
+      this.els.details.replaceChildren(h("p", "muted", t("details.none")));
+      return;
+    }
+    const info = describe(described);
+    if (this.learn) info.content.push(...this.learn.selectionExtras(state, described));
+    this.els.details.replaceChildren(...info.content);
   }
 
   showNote(text) {
     this.els.note.hidden = !text;
     this.els.note.textContent = text || "";
   }
+}
+
+// Whether the learning modes changed what the figure and the panels show
+// (their settings alone, a learning rate being typed, change nothing there).
+function learnMoved(a, b) {
+  if (!a || !b) return a !== b;
+  return a.mode !== b.mode || a.check !== b.check || a.practice !== b.practice || a.tangent !== b.tangent;
 }
 
 // The input an error's hint names (a shape error: "x needs as many entries as ..."), or null.

@@ -163,6 +163,19 @@ def test_one_finger_scrolls_the_page_two_fingers_zoom_the_graph(make_page):
     assert page.locator("#details-body h3").inner_text().startswith("Gate")
 
 
+def small_targets(page):
+    """The visible controls smaller than 44 px either way (a radio button or a check box: its label)."""
+    return page.evaluate("""() => [...document.querySelectorAll(
+            'button, select, input, textarea, summary, a[href], [tabindex="0"]')]
+        .filter((el) => el.checkVisibility() && !el.closest('.visually-hidden'))
+        .map((el) => {
+          const target = (el.type === 'checkbox' || el.type === 'radio') && el.closest('label') ? el.closest('label') : el;
+          const r = target.getBoundingClientRect();
+          return { what: el.id || el.className || el.tagName, w: r.width, h: r.height };
+        })
+        .filter((t) => t.w < 44 || t.h < 44)""")
+
+
 @pytest.mark.parametrize("locale", ["en-US", "ko-KR"])
 def test_every_control_is_a_44_pixel_target_on_a_phone(make_page, locale):
     page = make_page("phone", locale)
@@ -170,16 +183,20 @@ def test_every_control_is_a_44_pixel_target_on_a_phone(make_page, locale):
     page.click("#table-toggle")
     page.click(".options summary")
     page.locator(".input-grid-toggle").first.click()
-    small = page.evaluate("""() => [...document.querySelectorAll(
-            'button, select, input, textarea, summary, a[href], [tabindex="0"]')]
-        .filter((el) => el.checkVisibility() && !el.closest('.visually-hidden'))
-        .map((el) => {
-          const target = el.type === 'checkbox' ? el.closest('label') : el;
-          const r = target.getBoundingClientRect();
-          return { what: el.id || el.className || el.tagName, w: r.width, h: r.height };
-        })
-        .filter((t) => t.w < 44 || t.h < 44)""")
-    assert small == []
+    assert small_targets(page) == []
+
+
+@pytest.mark.parametrize("locale", ["en-US", "ko-KR"])
+def test_the_learning_modes_controls_are_44_pixel_targets_on_a_phone(make_page, locale):
+    page = make_page("phone", locale)
+    # Practice at a question, with the check on; then descent's settings and buttons.
+    page.goto("/" + share_hash("f = x * x", {"x": 3}, 2) + "&m=practice&g=1")
+    wait_ready(page)
+    page.wait_for_selector("#explain input.practice-answer")
+    assert small_targets(page) == []
+    page.check("#learn input[type=radio][value=descent]")
+    page.wait_for_selector(".descent-run")
+    assert small_targets(page) == []
 
 
 def test_keys_zoom_and_move_the_graph(make_page):
