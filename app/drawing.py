@@ -117,11 +117,12 @@ class RenderSlots:
     slower.  A graph whose layout is predicted to cost `dot` more than
     COSTLY_RENDER_SECONDS is costly: costly graphs never take the last slot
     (when there are two or more), so small graphs, which take milliseconds,
-    always find one; and a costly graph waits at most COSTLY_QUEUE_TIMEOUT
-    seconds for its slot (a small one RENDER_QUEUE_TIMEOUT), then gives up
-    with ``Busy``.  A request waiting for a slot holds one of the server's
+    always find one.  A request waiting for a slot holds one of the server's
     threads, so clients looping costly graphs would otherwise hold every
-    thread of a worker while small requests queue behind them.  (Each slot in
+    thread of a worker while small requests queue behind them: so at most
+    ``slots`` costly graphs wait at once, each at most COSTLY_QUEUE_TIMEOUT
+    seconds, and another is ``Busy`` at once (a small graph waits up to
+    RENDER_QUEUE_TIMEOUT, then is ``Busy`` too).  (Each slot in
     use has a long-lived `dot` of its own, see engine/render/runner.py.)
     """
 
@@ -131,6 +132,8 @@ class RenderSlots:
         self.slots = slots
         self._all = threading.BoundedSemaphore(slots)
         self._costly = threading.BoundedSemaphore(max(1, slots - 1))
+        self._lock = threading.Lock()
+        self._costly_waiting = 0
 
     def acquire(self, costly, config):
         """Take a slot (``Busy`` when none frees up in time); answers the function that gives it back.
@@ -140,7 +143,7 @@ class RenderSlots:
         """
         timeout = config["COSTLY_QUEUE_TIMEOUT" if costly else "RENDER_QUEUE_TIMEOUT"]
         deadline = time.monotonic() + timeout
-        if costly and not self._costly.acquire(timeout=timeout):
+        if costly and not self._take_costly(timeout):
             raise Busy()
         if not self._all.acquire(timeout=max(0.0, deadline - time.monotonic())):
             if costly:
@@ -152,6 +155,20 @@ class RenderSlots:
             if costly:
                 self._costly.release()
         return release
+
+    def _take_costly(self, timeout):
+        """A costly slot within ``timeout`` seconds, waiting only if few others wait."""
+        if self._costly.acquire(blocking=False):
+            return True
+        with self._lock:
+            if self._costly_waiting >= self.slots:
+                return False
+            self._costly_waiting += 1
+        try:
+            return self._costly.acquire(timeout=timeout)
+        finally:
+            with self._lock:
+                self._costly_waiting -= 1
 
     @contextmanager
     def hold(self, costly, config):

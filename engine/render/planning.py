@@ -58,7 +58,7 @@ FIGURE_MAX_STRETCH_TRIED = 4000
 MAX_DOT_SECONDS = 2.0
 # dot_seconds' coefficients, fitted by benchmarks/render_bench.py --fit on Graphviz 2.43
 # (one core of the 2-core machine of the README's numbers).
-DOT_SECONDS_FIT = (0.0387, 0.244, 0.132, 0.0322)
+DOT_SECONDS_FIT = (0.0491, 0.186, 0.550, 0.0076)
 
 
 class Plan:
@@ -75,21 +75,23 @@ class Plan:
     ``copies``   the wires the compact layout draws from a copy of their value's
                  name instead of from the value itself (see compact.compact_dot);
     ``compact_stretch`` rank crossings of the other wires: the compact layout's cost;
+    ``work``     what dot will handle: dot_seconds' arguments;
     ``cost``     the CPU seconds `dot` is predicted to take on the chosen layout
-                 (see dot_seconds), which the server sorts its render slots by;
+                 (dot_seconds(*work)), which the server sorts its render slots by;
     ``refusal``  None, or the message of the RenderError that to_svg/to_png raise
                  instead of running `dot`.
     """
 
     __slots__ = ("layout", "nodes", "wires", "fanout", "stretch", "figure_stretch",
-                 "pin_inputs", "copies", "compact_stretch", "cost", "refusal")
+                 "pin_inputs", "copies", "compact_stretch", "work", "cost", "refusal")
 
     def __init__(self, **fields):
         for key in self.__slots__:
             setattr(self, key, fields[key])
 
     def __repr__(self):
-        inner = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__slots__ if k != "copies")
+        inner = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__slots__
+                          if k not in ("copies", "work"))
         return f"Plan({inner}, copies={len(self.copies)})"
 
 
@@ -195,11 +197,11 @@ def plan_circuit(c: Circuit, layout: str) -> Plan:
     crossings, limit = ((compact_stretch, COMPACT_MAX_STRETCH) if layout == "compact"
                         else (figure_stretch, FIGURE_MAX_STRETCH_TRIED))
     if layout == "compact":
-        cost = dot_seconds(len(c.drawn) + len(copies) + 1, n_wires, compact_stretch, ranks,
-                           n_wires - len(copies) - len(c.drawn) + 1)
-    else:
-        cost = dot_seconds(len(c.drawn) + n_wires, n_wires, figure_stretch, 2 * ranks,
-                           n_wires - len(c.drawn))
+        work = (len(c.drawn) + len(copies) + 1, n_wires, compact_stretch, ranks,
+                n_wires - len(copies) - len(c.drawn) + 1)
+    else:   # a node per wire too, and twice the ranks
+        work = (len(c.drawn) + n_wires, n_wires, figure_stretch, 2 * ranks, n_wires - len(c.drawn))
+    cost = dot_seconds(*work)
     refusal = None
     if crossings > limit:
         refusal = _refusal(c, layout, crossings, long_wires, copies)
@@ -210,7 +212,7 @@ def plan_circuit(c: Circuit, layout: str) -> Plan:
     return Plan(layout=layout, nodes=len(c.drawn), wires=n_wires, fanout=fanout,
                 stretch=stretch, figure_stretch=figure_stretch, pin_inputs=pin_inputs,
                 copies=frozenset(copies if layout == "compact" else ()),
-                compact_stretch=compact_stretch, cost=cost, refusal=refusal)
+                compact_stretch=compact_stretch, work=work, cost=cost, refusal=refusal)
 
 
 def dot_seconds(objects: int, edges: int, crossings: int, ranks: int, cycles: int) -> float:
@@ -219,15 +221,15 @@ def dot_seconds(objects: int, edges: int, crossings: int, ranks: int, cycles: in
     ``objects``: DOT nodes (gates, names, copies; in the figure also a node per
     wire); ``edges``: wires; ``crossings``: rank crossings of the wires (virtual
     nodes); ``ranks``: the longest path; ``cycles``: wires beyond a spanning
-    tree (each one a chance to cross others, which mincross pays for).  A sum of
-    squares and products fitted to benchmarks/render_bench.py's shapes (see
-    DOT_SECONDS_FIT): positioning and placing the wires' labels grow with the
-    square of everything dot handles, long chains with their length, and
-    crossings with every reused value.
+    tree (each one a chance to cross others).  Placing nodes and the wires'
+    labels grows with the square of everything dot handles, a long chain with
+    its length, and the crossing minimisation with the square of the reused
+    wires; the coefficients (DOT_SECONDS_FIT) are fitted to the shapes of
+    benchmarks/render_bench.py (app/shapes.py) on Graphviz 2.43.
     """
     size, (a, b, c, d) = objects + edges + crossings, DOT_SECONDS_FIT
-    return (a * size * size + b * ranks * objects + c * max(0, cycles) * objects) / 1e6 \
-        + d * size / 1e3
+    cycles = max(0, cycles)
+    return (a * size * size + b * ranks * objects + c * cycles * cycles) / 1e6 + d * size / 1e3
 
 
 def fanout_copies(c: Circuit, long_wires) -> set:
