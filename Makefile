@@ -90,7 +90,7 @@ bench: deps-run $(BENCH_STAMP) ## install the [bench] extra and run benchmarks/e
 bench-api: deps-front $(STAMP) ## POST /api/graph against `dot -Tsvg` alone: test client, gunicorn, make run's front (benchmarks/api_bench.py)
 	$(VPY) benchmarks/api_bench.py
 
-bench-render: deps-run $(BENCH_STAMP) ## every hard shape up to 2,000 nodes through the API: answered within 3 s? (benchmarks/render_bench.py --hard)
+bench-render: deps-run $(STAMP) ## every hard shape up to 2,000 nodes through the API: answered within 3 s? (benchmarks/render_bench.py --hard)
 	$(VPY) benchmarks/render_bench.py --hard
 
 screenshots: deps-test $(STAMP) ## re-take docs/screenshot-*.png in Chromium

@@ -11,7 +11,7 @@ The families are what costs `dot` most, by the kind of work it does:
 
 * ``shared-tree-K``: a balanced tree of + and * whose leaves are K shared
   inputs, each used ~nodes/K times (mincross: every input's wires fan out to
-  gates all over one rank);
+  gates all over one rank; with K = 400 each input has only a few);
 * ``fan``, ``hub-fan``, ``poly``: one value used by every gate of a long sum;
 * ``chain``, ``chain-reuse``: a long chain, alone or with one input feeding every link;
 * ``dense``: every value made of two earlier ones picked at random (long wires everywhere);
@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import random
 
-NAMES = ("shared-tree-2", "shared-tree-5", "shared-tree-20", "shared-sop-5", "dense",
-         "layered", "fan", "hub-fan", "poly", "chain-reuse", "chain", "sop", "tree")
+NAMES = ("shared-tree-2", "shared-tree-5", "shared-tree-20", "shared-tree-400", "shared-sop-5",
+         "dense", "layered", "fan", "hub-fan", "poly", "chain-reuse", "chain", "sop", "tree")
 
 
 def balanced_tree(leaves: int, names: list[str]) -> str:

@@ -35,6 +35,7 @@ its picture or refused at once with a clear message.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -166,12 +167,15 @@ def dot_cpu(source: str, timeout: float = 60.0) -> float | None:
     return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
-def fit(rows) -> tuple:
-    """DOT_SECONDS_FIT fitted to [(plan.work, cpu seconds)], weighing relative error."""
+def fit(rows, layout) -> tuple:
+    """DOT_SECONDS_FIT[layout] fitted to [(plan.work, cpu seconds)], weighing relative error.
+
+    dot_seconds is linear in its coefficients: each one's term is the prediction
+    with that coefficient 1 and the others 0.
+    """
     def terms(work):
-        objects, edges, crossings, ranks, cycles = work
-        size, cycles = objects + edges + crossings, max(0, cycles)
-        return [size * size / 1e6, ranks * objects / 1e6, cycles * cycles / 1e6, size / 1e3]
+        return [planning.dot_seconds(*work, layout="unit")
+                for planning.DOT_SECONDS_FIT["unit"] in np.eye(5)]
     x = np.array([terms(w) for w, _ in rows])
     y = np.array([cpu for _, cpu in rows])
     weight = 1 / np.maximum(y, 0.2)
@@ -219,19 +223,22 @@ def hard(args) -> int:
                 cpu = dot_cpu(data["dot"])
                 line += f" {cpu:.2f} |" if cpu is not None else " (over 60 s) |"
                 if cpu is not None:
-                    rows.append((p.work, cpu))
+                    rows.append((p.layout, p.work, cpu))
             print(line, flush=True)
     print(f"\nslowest answer: {worst:.2f} s (goal: 3 s)")
-    if args.fit and rows:
-        coef = fit(rows)
-        ratios = [cpu / planning.dot_seconds(*w) for w, cpu in rows if cpu > 0.3]
-        print(f"DOT_SECONDS_FIT now {planning.DOT_SECONDS_FIT}, fitted {coef}")
+    for layout in ("figure", "compact") if args.fit else ():
+        mine = [(w, cpu) for lay, w, cpu in rows if lay == layout]
+        if len(mine) < 5:
+            continue
+        ratios = [cpu / planning.dot_seconds(*w, layout=layout) for w, cpu in mine if cpu > 0.3]
+        print(f"{layout}: DOT_SECONDS_FIT now {planning.DOT_SECONDS_FIT[layout]}, "
+              f"fitted to these {len(mine)} {fit(mine, layout)}")
         if ratios:
-            print(f"measured / predicted (now), graphs over 0.3 s: "
+            print(f"  measured / predicted now, graphs over 0.3 s: "
                   f"{min(ratios):.2f} to {max(ratios):.2f}")
-        with open(args.fit_data, "a") as out:
-            for w, cpu in rows:
-                out.write(json.dumps({"work": w, "cpu": cpu}) + "\n")
+    with open(args.fit_data, "a") if args.fit else contextlib.nullcontext() as out:
+        for layout, w, cpu in rows:
+            out.write(json.dumps({"layout": layout, "work": w, "cpu": cpu}) + "\n")
     return 0
 
 

@@ -16,6 +16,13 @@ in all (see measure).  The thresholds below come from benchmarks/render_bench.py
   0.1-1 s, while 3,000-5,000 take 2-11 s where one value feeds a long chain;
 * a figure past 2,000-5,000 crossings takes from 1 s to over 15 s, 11,000 time
   out, and from ~40,000 dot 2.43 crashes (SIGSEGV).
+
+Crossings are not all: past ~1,000 nodes what dot handles costs it by its
+square (placing nodes and the wires' labels), a value whose wires reach gates
+all over a rank costs its crossing minimisation the square of its wires, and
+random reuse the square of the wires that close cycles.  So the plan also
+predicts dot's seconds (dot_seconds, fitted by render_bench.py --hard --fit)
+and refuses a layout predicted over MAX_DOT_SECONDS.
 """
 
 from __future__ import annotations
@@ -58,7 +65,11 @@ FIGURE_MAX_STRETCH_TRIED = 4000
 MAX_DOT_SECONDS = 2.0
 # dot_seconds' coefficients, fitted by benchmarks/render_bench.py --fit on Graphviz 2.43
 # (one core of the 2-core machine of the README's numbers).
-DOT_SECONDS_FIT = (0.0491, 0.186, 0.550, 0.0076)
+DOT_SECONDS_FIT = {"compact": (0.0491, 0.186, 0.550, 0.0076, 0.0),
+                   "figure": (0.0146, 0.0521, 1.245, 0.0609, 3.161)}
+# "auto" draws the figure only while dot is predicted to take at most this on it
+# (a tangle of 300 nodes takes it 2.6 s as the figure, 0.2 s compact).
+FIGURE_MAX_SECONDS = 0.25
 
 
 class Plan:
@@ -179,9 +190,13 @@ def plan_circuit(c: Circuit, layout: str) -> Plan:
     asap = asap_stretch(c)
     pin_inputs = asap <= LEFT_ALIGN_BUDGET
     figure_stretch = asap if pin_inputs else stretch
+    # (a node per wire too, and twice the ranks)
+    figure_work = (len(c.drawn) + n_wires, n_wires, figure_stretch, 2 * ranks,
+                   n_wires - len(c.drawn))
     if layout == "auto":
         figure = (len(c.drawn) + n_wires <= FIGURE_MAX_ITEMS
-                  and figure_stretch <= FIGURE_MAX_STRETCH and fanout <= MAX_ORDERED_FANOUT)
+                  and figure_stretch <= FIGURE_MAX_STRETCH and fanout <= MAX_ORDERED_FANOUT
+                  and dot_seconds(*figure_work, layout="figure") <= FIGURE_MAX_SECONDS)
         layout = "figure" if figure else "compact"
     copies, compact_stretch = fanout_copies(c, long_wires), stretch
     compact_stretch -= sum(gap for gap, key, _ in long_wires if key in copies)
@@ -196,12 +211,10 @@ def plan_circuit(c: Circuit, layout: str) -> Plan:
             compact_stretch -= gap
     crossings, limit = ((compact_stretch, COMPACT_MAX_STRETCH) if layout == "compact"
                         else (figure_stretch, FIGURE_MAX_STRETCH_TRIED))
-    if layout == "compact":
-        work = (len(c.drawn) + len(copies) + 1, n_wires, compact_stretch, ranks,
-                n_wires - len(copies) - len(c.drawn) + 1)
-    else:   # a node per wire too, and twice the ranks
-        work = (len(c.drawn) + n_wires, n_wires, figure_stretch, 2 * ranks, n_wires - len(c.drawn))
-    cost = dot_seconds(*work)
+    work = figure_work if layout == "figure" else (
+        len(c.drawn) + len(copies) + 1, n_wires, compact_stretch, ranks,
+        n_wires - len(copies) - len(c.drawn) + 1)
+    cost = dot_seconds(*work, layout=layout)
     refusal = None
     if crossings > limit:
         refusal = _refusal(c, layout, crossings, long_wires, copies)
@@ -215,8 +228,9 @@ def plan_circuit(c: Circuit, layout: str) -> Plan:
                 compact_stretch=compact_stretch, work=work, cost=cost, refusal=refusal)
 
 
-def dot_seconds(objects: int, edges: int, crossings: int, ranks: int, cycles: int) -> float:
-    """The CPU seconds `dot` is predicted to take, from the shape of what it lays out.
+def dot_seconds(objects: int, edges: int, crossings: int, ranks: int, cycles: int,
+                layout: str = "compact") -> float:
+    """The CPU seconds `dot` is predicted to take on a layout, from the shape of what it lays out.
 
     ``objects``: DOT nodes (gates, names, copies; in the figure also a node per
     wire); ``edges``: wires; ``crossings``: rank crossings of the wires (virtual
@@ -224,12 +238,14 @@ def dot_seconds(objects: int, edges: int, crossings: int, ranks: int, cycles: in
     tree (each one a chance to cross others).  Placing nodes and the wires'
     labels grows with the square of everything dot handles, a long chain with
     its length, and the crossing minimisation with the square of the reused
-    wires; the coefficients (DOT_SECONDS_FIT) are fitted to the shapes of
-    benchmarks/render_bench.py (app/shapes.py) on Graphviz 2.43.
+    wires (in the figure, whose operands keep their order, also with the reused
+    wires times the long ones); the coefficients (DOT_SECONDS_FIT) are fitted
+    to the shapes of app/shapes.py on Graphviz 2.43 (render_bench.py --fit).
     """
-    size, (a, b, c, d) = objects + edges + crossings, DOT_SECONDS_FIT
-    cycles = max(0, cycles)
-    return (a * size * size + b * ranks * objects + c * cycles * cycles) / 1e6 + d * size / 1e3
+    size, cycles = objects + edges + crossings, max(0, cycles)
+    terms = (size * size / 1e6, ranks * objects / 1e6, cycles * cycles / 1e6, size / 1e3,
+             cycles * crossings / 1e6)
+    return sum(k * t for k, t in zip(DOT_SECONDS_FIT[layout], terms))
 
 
 def fanout_copies(c: Circuit, long_wires) -> set:

@@ -48,7 +48,7 @@ def test_shared_inputs_draw_their_wires_from_copies():
 
 def test_the_predicted_cost_grows_with_the_graph():
     costs = [render.plan(result_of(shapes.shape("dense", n))).cost for n in (100, 500, 1000, 2000)]
-    assert costs == sorted(costs) and costs[0] < 0.1 < costs[-1]
+    assert costs == sorted(costs) and costs[0] < 0.25 and costs[-1] > planning.MAX_DOT_SECONDS
     circuit = render.plan(result_of("(x + y) * z"))
     assert circuit.layout == "figure" and 0 < circuit.cost < 0.01
 
