@@ -7,6 +7,9 @@ VENV         := .venv
 VPY          := $(VENV)/bin/python
 STAMP        := $(VENV)/.installed
 BENCH_STAMP  := $(VENV)/.bench-installed
+# Test-only npm packages (axe-core, injected into the page by the accessibility tests; never served).
+AXE_DIR      := tests/page/axe
+AXE_STAMP    := $(AXE_DIR)/node_modules/.installed
 
 HOST         ?= 127.0.0.1
 PORT         ?= 5000
@@ -23,7 +26,9 @@ PKG_INITS    := $(wildcard engine/__init__.py app/__init__.py)
 CHECK_RUN  = command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
              fc-list 2>/dev/null | grep -q DejaVu || missing="$$missing fonts-dejavu-core";
 CHECK_FRONT = command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || missing="$$missing nginx";
-CHECK_TEST = test -x /usr/bin/chromium || missing="$$missing chromium";
+CHECK_TEST = test -x /usr/bin/chromium || missing="$$missing chromium"; \
+             command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+             fc-list 2>/dev/null | grep -qi nanum || missing="$$missing fonts-nanum";
 APT        = DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
 # apt-get update runs once, and only if something is missing; nothing needs root otherwise.
 APT_ENSURE = if [ -n "$$missing" ]; then \
@@ -51,7 +56,7 @@ deps-run: ## install missing runtime apt packages (graphviz, fonts-dejavu-core)
 deps-front: ## install missing runtime apt packages and the front (adds nginx)
 	@missing=""; $(CHECK_RUN) $(CHECK_FRONT) $(APT_ENSURE)
 
-deps-test: ## install missing runtime + test apt packages (adds nginx, chromium)
+deps-test: ## install missing runtime + test apt packages (adds nginx, chromium, npm, fonts-nanum for Korean)
 	@missing=""; $(CHECK_RUN) $(CHECK_FRONT) $(CHECK_TEST) $(APT_ENSURE)
 
 # --- python virtualenv ---------------------------------------------------------
@@ -62,6 +67,11 @@ $(STAMP): pyproject.toml $(PKG_INITS)
 	@touch $@
 
 venv: $(STAMP) ## create .venv and install the package editable with [test] extras
+
+# npm ci installs exactly the lock file's versions into tests/page/axe/node_modules.
+$(AXE_STAMP): $(AXE_DIR)/package.json $(AXE_DIR)/package-lock.json
+	cd $(AXE_DIR) && npm ci --no-audit --no-fund
+	@touch $@
 
 # --- run ---------------------------------------------------------------------
 # app/serving.py starts nginx on HOST:PORT before gunicorn on a Unix socket, and stops both on Ctrl-C.
@@ -74,7 +84,7 @@ app: deps-run $(STAMP) ## gunicorn alone on HOST:PORT, an app server for a front
 dev: deps-run $(STAMP) ## Flask debug server (HOST, PORT)
 	$(VENV)/bin/flask --app app:create_app run --debug --host $(HOST) --port $(PORT)
 
-test: deps-test $(STAMP) ## run the test suite (PYTEST_ARGS='-k foo -m "not browser"')
+test: deps-test $(STAMP) $(AXE_STAMP) ## run the test suite (PYTEST_ARGS='-k foo -m "not browser"')
 	$(VPY) -m pytest -q $(PYTEST_ARGS)
 
 check: deps-test $(STAMP) ## the inner loop: all tests but the slow and browser ones (< 30 s)
@@ -97,5 +107,5 @@ screenshots: deps-test $(STAMP) ## re-take docs/screenshot-*.png in Chromium
 	$(VPY) scripts/screenshots.py
 
 clean: ## remove .venv and caches
-	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info $(AXE_DIR)/node_modules
 	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +

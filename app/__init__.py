@@ -5,6 +5,7 @@ numbers and ``engine.render`` for the picture, and answers JSON.  Everything the
 page shows comes from that one answer.
 """
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -56,15 +57,54 @@ DEFAULT_CONFIG = {
     # Bytes of drawn answers that `make run`'s nginx keeps on disk, for all workers,
     # by request body (app/nginx.py; 0: off).
     "FRONT_CACHE_BYTES": 256 * 1024 * 1024,
+    # Origins whose pages may show the embed view (/embed) in a frame, e.g.
+    # ["https://course.example.org"] (BACKPROP_FRAME_ANCESTORS='["https://a.org"]' or
+    # "https://a.org https://b.org").  Empty: no page may frame it (frame-ancestors 'none').
+    "FRAME_ANCESTORS": (),
 }
 
 # No inline script and no inline style anywhere: the page's code and CSS are
 # files under static/, and the Graphviz SVG carries presentation attributes only.
-CONTENT_SECURITY_POLICY = (
+POLICY_WITHOUT_FRAMING = (
     "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; "
-    "frame-ancestors 'none'"
 )
+CONTENT_SECURITY_POLICY = POLICY_WITHOUT_FRAMING + "frame-ancestors 'none'"
+
+# A source the FRAME_ANCESTORS setting may list: 'self', or an origin (a scheme,
+# a host that may start with "*.", an optional port).  Nothing that could end
+# the directive (";", ",", quotes, spaces) gets into the header.
+FRAME_SOURCE = re.compile(r"^(?:'self'|https?://(?:\*\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::(?:\d{1,5}|\*))?)$")
+
+
+def frame_ancestors(setting) -> tuple:
+    """The FRAME_ANCESTORS setting as a tuple of CSP sources: a list of origins, or one
+    string of them separated by spaces or commas (as an environment variable gives
+    it).  A source that is not an origin is refused at start-up with its reason."""
+    if setting is None:
+        return ()
+    items = re.split(r"[\s,]+", setting) if isinstance(setting, str) else list(setting)
+    sources = []
+    for item in items:
+        if not isinstance(item, str):
+            raise ValueError(f"FRAME_ANCESTORS: {item!r} is not text; list origins such as https://example.org")
+        item = item.strip().rstrip("/")
+        if not item:
+            continue
+        if item.lower() in ("*", "'none'", "none"):
+            raise ValueError(f"FRAME_ANCESTORS: {item!r} is not allowed; list the origins that may frame the "
+                             "page, or leave the setting empty for none")
+        if not FRAME_SOURCE.match(item):
+            raise ValueError(f"FRAME_ANCESTORS: {item!r} is not an origin such as https://example.org "
+                             "or http://localhost:8000")
+        sources.append(item)
+    return tuple(sources)
+
+
+def content_security_policy(ancestors=()) -> str:
+    """The page's policy; `ancestors` (frame_ancestors()) may frame it, or nobody."""
+    return POLICY_WITHOUT_FRAMING + "frame-ancestors " + (" ".join(ancestors) if ancestors else "'none'")
+
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -104,6 +144,7 @@ def create_app(config=None):
     app.config.from_prefixed_env(prefix="BACKPROP")
     if config:
         app.config.from_mapping(config)
+    app.config["FRAME_ANCESTORS"] = frame_ancestors(app.config.get("FRAME_ANCESTORS"))
 
     from app import answers, api, drawing, errors, exports, pages
 

@@ -27,6 +27,9 @@ def warn(graph, code: str, node=None, **params) -> None:
     graph.warning_data.append({"code": code, "params": params})
 
 
+_ARRAY_ONLY = frozenset(name for name, op in OPS.items() if op.array_only)
+
+
 def plan(graph) -> int:
     """Every node's shape, from the inputs' values alone, before anything is computed.
 
@@ -41,28 +44,35 @@ def plan(graph) -> int:
     for node in nodes:
         if node.kind != "op":
             v = node.value
-            node.shape = () if type(v) is float else v.shape
+            shape = node.shape = () if type(v) is float else v.shape
         else:
-            op = OPS[node.op]
-            shapes = [nodes[j].shape for j in node.inputs]
-            if op.array_only or any(shapes):
-                try:
-                    node.shape = op.shape(shapes, op.symbol)
-                except ShapeProblem as problem:
-                    err = ShapeError.of(problem.code, node.op_start, node.op_end,
-                                        **problem.params)
-                    err.hint = _input_to_blame(graph, node)  # which input needs which shape
-                    raise err from None
-            else:
+            ins = node.inputs
+            # Numbers in, a number out (the common case): no shape rule to ask.
+            if (nodes[ins[0]].shape == () and (len(ins) == 1 or nodes[ins[1]].shape == ())
+                    and node.op not in _ARRAY_ONLY):
                 node.shape = ()
-        size = math.prod(node.shape)
+                total += 1
+                continue
+            op = OPS[node.op]
+            try:
+                shape = node.shape = op.shape([nodes[j].shape for j in ins], op.symbol)
+            except ShapeProblem as problem:
+                err = ShapeError.of(problem.code, node.op_start, node.op_end, **problem.params)
+                err.hint = _input_to_blame(graph, node)  # which input needs which shape
+                raise err from None
+        size = math.prod(shape) if shape else 1
         if size > limits.max_array_size:
             raise LimitError.of("limit.array_result", node.op_start, node.op_end, size=size,
                                 limit=limits.max_array_size)
         total += size
-        if total > limits.max_total_entries:
-            raise LimitError.of("limit.total_entries", node.op_start, node.op_end,
-                                limit=limits.max_total_entries)
+    if total > limits.max_total_entries:
+        # (the first node past the budget is the place to point at)
+        running = 0
+        for node in nodes:
+            running += math.prod(node.shape) if node.shape else 1
+            if running > limits.max_total_entries:
+                raise LimitError.of("limit.total_entries", node.op_start, node.op_end,
+                                    limit=limits.max_total_entries)
     return total
 
 
@@ -139,9 +149,7 @@ def recompute(graph, start: int) -> None:
         for node in nodes[start:] if start else nodes:
             if deadline is not None and not node.id & 1023:
                 _check_time(graph)
-            if node.kind != "op":
-                v = node.value
-                node.shape = () if type(v) is float else v.shape
+            if node.kind != "op":  # its value is given (and its shape known from plan)
                 continue
             ins = node.inputs
             op = OPS[node.op]

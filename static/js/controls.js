@@ -43,14 +43,14 @@ export function setupLanguage(select, onLanguage) {
   });
 }
 
-function isTyping(target) {
+export function isTyping(target) {
   return target instanceof HTMLElement
     && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
 }
 
 // ← → step, Home/End, space plays or pauses; never while typing into a field.
 function onKeyDown(event, player) {
-  if (event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target)) return;
+  if (event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target) || event.defaultPrevented) return;
   const onButton = event.target instanceof HTMLButtonElement;
   const actions = {
     ArrowLeft: () => player.step(-1),
@@ -86,10 +86,41 @@ export function setupPlayer(els, player) {
   document.addEventListener("keydown", (event) => onKeyDown(event, player));
 }
 
+// The zoom buttons, and their keys anywhere but in a field: + (or =) zooms
+// in, - zooms out, 0 fits.  (The arrow keys move the drawing while it has the
+// focus: viewport.js.)
 export function setupZoom(viewport) {
   document.getElementById("zoom-in").addEventListener("click", () => viewport.zoomBy(1.25));
   document.getElementById("zoom-out").addEventListener("click", () => viewport.zoomBy(0.8));
   document.getElementById("zoom-fit").addEventListener("click", () => viewport.fit());
+  const keys = { "+": () => viewport.zoomBy(1.25), "=": () => viewport.zoomBy(1.25), "-": () => viewport.zoomBy(0.8),
+    "0": () => viewport.fit() };
+  document.addEventListener("keydown", (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target) || event.defaultPrevented) return;
+    const action = keys[event.key];
+    if (!action) return;
+    event.preventDefault();
+    action();
+  });
+}
+
+// The page's colours and the palette of values and gradients: onChange({theme, palette}).
+export function setupDisplay(els, prefs, onChange) {
+  els.theme.value = prefs.theme;
+  els.palette.value = prefs.palette;
+  const read = () => onChange({ theme: els.theme.value, palette: els.palette.value });
+  els.theme.addEventListener("change", read);
+  els.palette.addEventListener("change", read);
+}
+
+// The embed view's link to the whole page: it opens what the frame shows
+// (`hash()` is the link of the view shown now; nothing is written to the history).
+export function setupOpenFull(link, hash) {
+  if (!link) return;
+  const point = () => {
+    link.href = `/${hash()}`;
+  };
+  for (const type of ["click", "focus", "mouseenter", "touchstart"]) link.addEventListener(type, point, { passive: true });
 }
 
 // The display options: onChange({precision, fold}) after either changes.

@@ -1,10 +1,16 @@
-// The view in the URL hash: #p=<program>&v=x:-2,y:5&s=7&l=ko  (pure functions).
-// `l` is the page's language when the reader chose one (absent: the browser's).
+// The view in the URL hash: #p=<program>&v=x:-2,y:5&s=7&l=ko&d=4&c=0  (pure functions).
+// `l` is the page's language when the reader chose one (absent: the browser's);
+// `d` the decimals and `c=0` constants drawn as their own wires, each written only
+// when it is not the default, so a link without them opens as links always did
+// (2 decimals, constants folded).
 // Values are a Map from input name to value: a name is any identifier,
 // `__proto__` and `constructor` included, which a plain object would mistake
 // for its own machinery.
 
-export function encodeHash({ program, values, step, language = null }) {
+export const DEFAULT_PRECISION = 2;
+export const MAX_PRECISION = 10; // the API's limit (app/options.py)
+
+export function encodeHash({ program, values, step, language = null, precision = DEFAULT_PRECISION, fold = true }) {
   const parts = [`p=${encodeURIComponent(program)}`];
   const pairs = [...(values || new Map())]
     .filter(([, value]) => isInputValue(value))
@@ -12,12 +18,15 @@ export function encodeHash({ program, values, step, language = null }) {
   if (pairs.length) parts.push(`v=${pairs.join(",")}`);
   if (Number.isInteger(step)) parts.push(`s=${step}`);
   if (language) parts.push(`l=${encodeURIComponent(language)}`);
+  if (Number.isInteger(precision) && precision !== DEFAULT_PRECISION) parts.push(`d=${precision}`);
+  if (fold === false) parts.push("c=0");
   return `#${parts.join("&")}`;
 }
 
-// Returns {program, values (a Map), step, language} or null when the hash
-// holds no program.  step is null when absent (meaning: the whole figure);
-// language is null when absent or not a language tag.
+// Returns {program, values (a Map), step, language, precision, fold} or null
+// when the hash holds no program.  step is null when absent (meaning: the
+// whole figure); language is null when absent or not a language tag;
+// precision and fold are the defaults when absent or not understood.
 export function decodeHash(hash) {
   const text = (hash || "").replace(/^#/, "");
   if (!text) return null;
@@ -55,7 +64,11 @@ export function decodeHash(hash) {
   const step = stepText && /^\d+$/.test(stepText) ? Number(stepText) : null;
   const languageText = fields.get("l");
   const language = languageText && /^[a-z]{2,3}$/.test(languageText) ? languageText : null;
-  return { program, values, step, language };
+  const decimalsText = fields.get("d");
+  const precision = decimalsText && /^\d{1,2}$/.test(decimalsText) && Number(decimalsText) <= MAX_PRECISION
+    ? Number(decimalsText) : DEFAULT_PRECISION;
+  const fold = fields.get("c") !== "0";
+  return { program, values, step, language, precision, fold };
 }
 
 const NUMERAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;

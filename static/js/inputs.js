@@ -1,11 +1,17 @@
 // The input fields: one per input of the program, in the engine's order, each
-// with its gradient beside it.  A field keeps its element (and so its focus
-// and text) while its name stays in the program; what a field's text means is
-// read by hashstate.readValue, and a problem is said under the field.
+// with its gradient beside it and a grid editor for vectors and matrices
+// (grid.js).  The fields come from a good answer, or from an error's `inputs`
+// (the program parsed but could not be evaluated: its inputs still get their
+// fields, so a program that needs arrays can be given them).  A field keeps its
+// element (and so its focus and text) while its name stays in the program;
+// what a field's text means is read by hashstate.readValue, and a problem is
+// said under the field.  The input an error's hint names is marked.
 
 import { valueView } from "./arrays.js";
-import { formatFull, isArrayValue, isSummary, shapeOf, shapeText } from "./format.js";
+import { formatFull, isArrayValue, shapeOf, shapeText } from "./format.js";
+import { GridEditor } from "./grid.js";
 import { parseValue, readValue, valueText } from "./hashstate.js";
+import { h } from "./dom.js";
 import { t } from "./i18n.js";
 import { DEFAULT_VALUE } from "./state.js";
 
@@ -17,18 +23,14 @@ export class InputFields {
     this.container = container;
     this.hint = hint;
     this.onValue = onValue;
-    this.rows = new Map(); // name -> {row, field, grad, problem, error}
+    this.rows = new Map(); // name -> {row, field, toggle, gradLabel, grad, problem, grid, error}
   }
 
-  // Show the inputs of an answer (null: no program).  `values` (a Map) are the
-  // user's, for a field that appears; `output` names the output in the hint.
-  draw(result, values, precision, output) {
-    const names = result ? result.inputs || [] : [];
-    const used = new Map();
-    for (const node of result ? result.nodes : []) {
-      // A large array comes back as a summary: its field keeps the text it has.
-      if (node.kind === "input" && !node.literal && !isSummary(node.value)) used.set(node.name, node.value);
-    }
+  // Show the fields of `names` (in order).  `values` (a Map) are the user's,
+  // for a field that appears; `used` the values the engine used (a field shows
+  // them unless someone is typing in it); `gradients` the answer's;  `output`
+  // names the output in the hint; `hinted` is the input an error's hint names.
+  draw({ names, values, used = new Map(), gradients = {}, precision, output, hinted = null }) {
     const keep = new Set(names);
     for (const [name, row] of this.rows) {
       if (!keep.has(name)) {
@@ -44,30 +46,42 @@ export class InputFields {
       }
       const here = this.container.children[index];
       if (here !== row.row) this.container.insertBefore(row.row, here || null);
-      // A field shows the value the engine used (a link or an example may have
-      // changed it), except while someone is typing in it.
       const value = used.get(name);
       if (value !== undefined && row.field !== document.activeElement
           && valueText(parseValue(row.field.value)) !== valueText(value)) {
         row.field.value = valueText(value);
         showProblem(row, null);
+        row.grid.sync(row.field.value);
       }
       sizeField(row.field);
-      const grad = own(result.gradients, name);
+      const grad = own(gradients, name);
       row.row.classList.toggle("is-array", isArrayValue(value ?? grad));
-      showGrad(row, grad, precision);
+      showGrad(row, grad, precision, `d${output}/d${name}`);
       showProblem(row, row.error); // in the page's language
+      const isHinted = name === hinted;
+      row.field.classList.toggle("is-hinted", isHinted);
+      row.field.setAttribute("aria-describedby", isHinted ? `${row.problem.id} message` : row.problem.id);
+      row.toggle.setAttribute("aria-label", t("inputs.grid", { name }));
+      row.toggle.title = t("inputs.grid", { name });
+      row.grid.relabel();
     });
     this.hint.textContent = names.length ? t("inputs.hint", { out: output }) : t("inputs.none");
   }
 
+  // Put the focus in a field (the hint's "Edit x").
+  focus(name) {
+    const row = this.rows.get(name);
+    if (row) row.field.focus();
+  }
+
+  has(name) {
+    return this.rows.has(name);
+  }
+
   makeRow(name, value) {
-    const row = document.createElement("div");
-    row.className = "input-row";
-    const label = document.createElement("label");
-    label.className = "input-name";
-    label.textContent = name;
-    const field = document.createElement("input");
+    const row = h("div", "input-row");
+    const label = h("label", "input-name", name);
+    const field = h("input");
     field.type = "text";
     field.inputMode = "decimal";
     field.spellcheck = false;
@@ -76,29 +90,48 @@ export class InputFields {
     field.dataset.name = name;
     field.id = `input-${name}`;
     label.htmlFor = field.id;
-    const grad = document.createElement("span");
-    grad.className = "input-grad";
-    grad.title = t("inputs.grad");
-    const problem = document.createElement("p");
-    problem.className = "input-problem";
+    const toggle = h("button", "input-grid-toggle", "\u25A6");
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "false");
+    const gradLabel = h("span", "visually-hidden");
+    const grad = h("span", "input-grad");
+    const problem = h("p", "input-problem");
     problem.id = `problem-${name}`;
     problem.hidden = true;
-    field.setAttribute("aria-describedby", problem.id);
-    const entry = { row, field, grad, problem, error: null };
-    field.addEventListener("input", () => {
+    const entry = { row, field, toggle, gradLabel, grad, problem, grid: null, error: null };
+    const changed = () => {
       const read = readValue(field.value);
       sizeField(field);
       showProblem(entry, read.error || null);
       if (!read.error) this.onValue(name, read.value);
+    };
+    entry.grid = new GridEditor(name, {
+      onText: (text) => {
+        field.value = text;
+        changed();
+      },
     });
-    row.append(label, field, grad, problem);
+    toggle.setAttribute("aria-controls", entry.grid.element.id);
+    toggle.addEventListener("click", () => {
+      const open = !entry.grid.isOpen;
+      if (open) entry.grid.open(field.value);
+      else entry.grid.close();
+      toggle.setAttribute("aria-expanded", String(open));
+    });
+    field.addEventListener("input", () => {
+      changed();
+      entry.grid.sync(field.value);
+    });
+    row.append(label, field, toggle, gradLabel, grad, problem, entry.grid.element);
     return entry;
   }
 }
 
 // An input's gradient beside its field: a number, a small aligned array, or
-// for a larger array its shape and first entries (the whole array in the tooltip).
-function showGrad(row, grad, precision) {
+// for a larger array its shape and first entries (the whole array in the
+// tooltip); screen readers hear "gradient df/dx:" before it.
+function showGrad(row, grad, precision, name) {
+  row.gradLabel.textContent = grad === undefined ? "" : t("inputs.grad_label", { name });
   if (grad === undefined) {
     row.grad.replaceChildren();
     row.grad.title = "";

@@ -1,16 +1,19 @@
 // The page: wires the modules together.  The state and its transitions are
 // pure (state.js); every change goes through update(), which keeps the new
 // state and has the view draw it (view.js); requests (server.js), the URL
-// (history.js), the message catalogs (i18n.js) and the player's timer
-// (player.js) are the only effects.  The numbers all come from the server's answer.
+// (history.js), the message catalogs (i18n.js), the player's timer
+// (player.js), the busy sign's timer (busy.js) and the display preferences
+// (prefs.js) are the only effects.  The numbers all come from the server's answer.
 
+import { DelayedSignal } from "./busy.js";
 import * as controls from "./controls.js";
 import { Editor } from "./editor.js";
-import { decodeHash } from "./hashstate.js";
+import { decodeHash, encodeHash } from "./hashstate.js";
 import { UrlHistory } from "./history.js";
 import * as i18n from "./i18n.js";
 import { InputFields } from "./inputs.js";
 import { Player } from "./player.js";
+import { applyPrefs, readPrefs, savePrefs } from "./prefs.js";
 import { ALL_PRESETS } from "./presets.js";
 import { setupSelection } from "./selection.js";
 import { LatestRequest, fetchGraph } from "./server.js";
@@ -42,11 +45,28 @@ const els = {
   player: $("player"),
   explain: $("explain"),
   toast: $("toast"),
+  busy: $("busy"),
+  tableBox: $("wire-table-box"),
+  tableToggle: $("table-toggle"),
+  announce: $("announce"),
+  theme: $("theme"),
+  palette: $("palette"),
   exports: {
     "download-svg": $("download-svg"), "download-png": $("download-png"), "download-dot": $("download-dot"),
     "download-html": $("download-html"),
   },
 };
+
+// The page's colours, before anything is drawn: saved, or an embed's ?theme= and ?palette=.
+const storage = (() => {
+  try {
+    return window.localStorage;
+  } catch {
+    return null; // a sandboxed frame has none
+  }
+})();
+let prefs = readPrefs(storage, window.location.search);
+applyPrefs(document.documentElement, prefs);
 
 // The language: a link's `l=`, else the browser's; its catalog loads before the first drawing.
 const linked = decodeHash(window.location.hash);
@@ -65,6 +85,7 @@ const relabel = () => {
 const view = new View(els, { editor, viewport, inputs, relabel });
 const player = new Player({ onChange: playerMoved });
 const requests = new LatestRequest({ send: fetchGraph, onAnswer: answered });
+const busy = new DelayedSignal({ onShow: () => update(S.busyShown) });
 const urlHistory = new UrlHistory({ shown: () => S.shownDocument(state) });
 
 // Apply a transition (a pure function of the state and `args`) and draw the result.
@@ -82,16 +103,19 @@ function requestGraph() {
   const body = S.requestBody(state);
   if (body === null) {
     requests.cancel();
+    busy.stop();
     player.pause();
     update(S.emptied);
     player.reset(0, 0);
     return;
   }
   update(S.requested);
+  busy.start();
   requests.submit(body);
 }
 
 function answered(answer) {
+  busy.stop();
   player.pause();
   if (answer.error) {
     update(S.failed, answer.error);
@@ -163,6 +187,15 @@ controls.setupPresets(els.presets, (preset) => openPreset(preset));
 controls.setupLanguage(els.language, chooseLanguage);
 controls.setupPlayer(els, player);
 controls.setupZoom(viewport);
+controls.setupDisplay(els, prefs, (chosen) => {
+  prefs = chosen;
+  applyPrefs(document.documentElement, prefs);
+  savePrefs(storage, prefs);
+});
+controls.setupOpenFull($("open-full"), () => {
+  const doc = S.shownDocument(state);
+  return doc ? encodeHash(doc) : window.location.hash;
+});
 controls.setupOptions(els, (options) => {
   update(S.optionsChanged, options);
   requestGraph();

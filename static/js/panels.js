@@ -130,7 +130,11 @@ function tableWithHead(columns) {
   const table = h("table", "chain");
   const head = table.createTHead().insertRow();
   for (const [key, className] of columns) {
-    const th = h("th", className, key ? t(key) : "");
+    if (!key) {
+      head.append(h("td", className)); // the × and = between the terms: no header
+      continue;
+    }
+    const th = h("th", className, t(key));
     th.scope = "col";
     head.append(th);
   }

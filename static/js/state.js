@@ -14,6 +14,7 @@
 //   error          what the last failed request said, until an answer comes: the
 //                  server's {code, params, message, hint} (or the page's own code),
 //                  with span [start, end] and where {line, column} when it has a place
+//   busy           true once a request has waited long enough to say so (main.js's timer)
 //   language       the page's language ("en", "ko"); chosenLanguage: whether the
 //                  reader (or a link) chose it, so that a link keeps it
 //   empty          true while the program is blank
@@ -34,7 +35,7 @@ export function initialState({ program = "", precision = 2, fold = true, languag
   chosenLanguage = false } = {}) {
   return {
     program, values: new Map(), precision, fold, language, chosenLanguage,
-    status: "pending", result: null, model: null, drawnProgram: null, error: null, empty: false,
+    status: "pending", busy: false, result: null, model: null, drawnProgram: null, error: null, empty: false,
     pendingStep: undefined, step: 0, playing: false, pinned: null, hovered: null,
   };
 }
@@ -60,9 +61,14 @@ export function languageSet(state, { language, chosen }) {
   return { ...state, language, chosenLanguage: chosen };
 }
 
-// An example or a link replaces the program and the values; its answer opens on `step`.
-export function documentOpened(state, { program, values, step }) {
-  return { ...state, program, values: new Map(values), pendingStep: step, pinned: null };
+// An example or a link replaces the program and the values; its answer opens on
+// `step`.  A link also sets the display options (an example keeps the reader's).
+export function documentOpened(state, { program, values, step, precision, fold }) {
+  const options = {
+    precision: precision === undefined ? state.precision : precision,
+    fold: fold === undefined ? state.fold : fold,
+  };
+  return { ...state, program, values: new Map(values), pendingStep: step, pinned: null, ...options };
 }
 
 // --- talking to the server --------------------------------------------------------
@@ -81,9 +87,14 @@ export function requested(state) {
   return state.status === "pending" ? state : { ...state, status: "pending" };
 }
 
+// The request has waited long enough (main.js's timer) for the page to say it is working.
+export function busyShown(state) {
+  return state.status !== "pending" || state.busy ? state : { ...state, busy: true };
+}
+
 export function emptied(state) {
   return {
-    ...state, status: "empty", empty: true, result: null, model: null, drawnProgram: null, error: null,
+    ...state, status: "empty", busy: false, empty: true, result: null, model: null, drawnProgram: null, error: null,
     step: 0, playing: false, pinned: null, hovered: null,
   };
 }
@@ -96,7 +107,7 @@ export function answered(state, data) {
   if (state.pendingStep !== undefined) step = state.pendingStep ?? model.total;
   else if (state.model && state.model.total === model.total) step = state.step;
   return {
-    ...state, status: "ready", result: data, model, drawnProgram: state.program, error: null, empty: false,
+    ...state, status: "ready", busy: false, result: data, model, drawnProgram: state.program, error: null, empty: false,
     pendingStep: undefined, step: clampStep(model, step), playing: false,
     pinned: state.pinned && targetExists(model, state.pinned) ? state.pinned : null,
     hovered: null,
@@ -109,7 +120,7 @@ export function failed(state, error) {
   const span = Number.isInteger(error.start) ? [error.start, error.end ?? error.start + 1] : null;
   const where = span ? lineAndColumn(state.program, span[0]) : null;
   const { start, end, ...said } = error;
-  return { ...state, status: "error", error: { ...said, span, where }, playing: false };
+  return { ...state, status: "error", busy: false, error: { ...said, span, where }, playing: false };
 }
 
 export function lineAndColumn(text, offset) {
@@ -215,6 +226,6 @@ export function shownDocument(state) {
   if (!state.result) return null;
   return {
     program: state.program, values: usedValues(state.result, state.values), step: state.step,
-    language: state.chosenLanguage ? state.language : null,
+    language: state.chosenLanguage ? state.language : null, precision: state.precision, fold: state.fold,
   };
 }

@@ -8,9 +8,10 @@
 //   total        done: the whole static figure, nothing highlighted.
 // A program without steps (the output is an input) has the one state 0 = done.
 
-// SVG ids used by the renderer (contract.md, and engine/render.py for the
-// extra pieces: the start label of a fanned-out value with its total gradient,
-// and the Graphviz edges into and out of each wire).
+// SVG ids used by the renderer (engine/render/figure.py and compact.py; the
+// README's "The picture"): gates, wires, their value and gradient labels, the
+// start label of a fanned-out value with its total gradient, and the Graphviz
+// edges into and out of each wire.
 export const svgIds = {
   gate: (node) => `node-${node}`,
   wire: (edge) => `edge-${edge}`,

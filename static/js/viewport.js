@@ -1,12 +1,42 @@
-// Zoom and pan an <svg> by rewriting its viewBox: wheel zooms around the
-// pointer, dragging pans, fit() shows the whole drawing.
+// Zoom and pan an <svg> by rewriting its viewBox: the wheel zooms around the
+// pointer, a mouse drag pans, two fingers pinch and pan (one finger is left to
+// the browser, so it scrolls the page), the arrow keys pan while the box has
+// the focus, and fit() shows the drawing as large as the box allows, but
+// never with its text smaller than legible: a larger drawing then opens at its
+// start (the inputs, at the left), to be panned.
 
 // The view spans at most 20 times the drawing and at least a 40th of it.
 const LARGEST_VIEW = 20;
 const SMALLEST_VIEW = 1 / 40;
 // Fitting never blows a small drawing up past this many pixels per unit (pt).
 const MAX_FIT_SCALE = 3;
+// Fitting keeps the figure's text at least this many CSS pixels high.
+export const MIN_TEXT_PX = 10;
+const DEFAULT_FONT_UNITS = 11; // the renderer's label size, when the drawing does not say
 const DRAG_THRESHOLD_PX = 4;
+// The margin around a fitted drawing, in drawing units (2% of its size, up to this).
+const MAX_PAD = 12;
+// An arrow key moves the view by this fraction of its size.
+const KEY_PAN = 0.1;
+const KEY_PANS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+
+// The fitted view of a drawing `home` ({x, y, w, h}) in a box of `width` x
+// `height` pixels: the largest scale at which it fits both ways, raised to
+// `minScale` (legible text) and capped at MAX_FIT_SCALE.  Where the drawing is
+// smaller than the view it is centred; where larger, the view starts at its
+// top-left corner.  The view has the box's proportions.
+export function fittedView(home, width, height, minScale) {
+  const pad = Math.min(Math.max(home.w, home.h) * 0.02, MAX_PAD);
+  const contentW = home.w + 2 * pad;
+  const contentH = home.h + 2 * pad;
+  const contain = Math.min(width / contentW, height / contentH);
+  const scale = Math.min(MAX_FIT_SCALE, Math.max(contain, minScale));
+  const w = width / scale;
+  const h = height / scale;
+  const x = w >= contentW ? home.x + home.w / 2 - w / 2 : home.x - pad;
+  const y = h >= contentH ? home.y + home.h / 2 - h / 2 : home.y - pad;
+  return { x, y, w, h };
+}
 
 export class Viewport {
   constructor(container) {
@@ -15,6 +45,7 @@ export class Viewport {
     this.home = null; // the drawing's own viewBox {x, y, w, h}
     this.view = null;
     this.drag = null;
+    this.pinch = null;
     this.suppressClick = false;
     this.fitted = false;
     // A fitted view follows the window's size; a zoomed or panned one stays put.
@@ -26,6 +57,10 @@ export class Viewport {
     container.addEventListener("pointermove", (event) => this.onPointerMove(event));
     container.addEventListener("pointerup", (event) => this.onPointerUp(event));
     container.addEventListener("pointercancel", (event) => this.onPointerUp(event));
+    for (const type of ["touchstart", "touchmove", "touchend", "touchcancel"]) {
+      container.addEventListener(type, (event) => this.onTouch(event), { passive: false });
+    }
+    container.addEventListener("keydown", (event) => this.onKey(event));
     // A drag that ends over a gate must not count as a click on it.
     container.addEventListener("click", (event) => {
       if (this.suppressClick) {
@@ -46,6 +81,9 @@ export class Viewport {
     svg.removeAttribute("height");
     svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
     this.home = box;
+    // The size of the value labels (an attribute of the label's element; its words are never read).
+    const label = svg.querySelector(".value > [font-size]");
+    this.fontUnits = (label && parseFloat(label.getAttribute("font-size"))) || DEFAULT_FONT_UNITS;
     if (sameDrawing && this.view && !this.fitted) this.apply();
     else this.fit();
   }
@@ -56,34 +94,38 @@ export class Viewport {
 
   fit() {
     if (!this.home) return;
-    const pad = Math.max(this.home.w, this.home.h) * 0.02;
-    const box = this.container.getBoundingClientRect();
-    const w = Math.max(this.home.w + 2 * pad, box.width / MAX_FIT_SCALE);
-    const h = Math.max(this.home.h + 2 * pad, box.height / MAX_FIT_SCALE);
-    const cx = this.home.x + this.home.w / 2;
-    const cy = this.home.y + this.home.h / 2;
-    this.view = { x: cx - w / 2, y: cy - h / 2, w, h };
+    // The drawing fills the box inside its border.
+    const { clientWidth: width, clientHeight: height } = this.container;
+    if (width <= 0 || height <= 0) return;
+    this.view = fittedView(this.home, width, height, MIN_TEXT_PX / this.fontUnits);
     this.fitted = true;
     this.apply();
   }
 
+  // The view `factor` times closer around `center` (drawing units; the view's centre by default).
   zoomBy(factor, center) {
     if (!this.view || !this.home) return;
-    const c = center || { x: this.view.x + this.view.w / 2, y: this.view.y + this.view.h / 2 };
+    this.view = this.zoomed(this.view, factor, center);
+    this.fitted = false;
+    this.apply();
+  }
+
+  zoomed(view, factor, center) {
+    const c = center || { x: view.x + view.w / 2, y: view.y + view.h / 2 };
     const largest = Math.max(this.home.w, this.home.h);
-    let w = this.view.w / factor;
-    let h = this.view.h / factor;
+    let w = view.w / factor;
+    let h = view.h / factor;
     const size = Math.max(w, h);
     const limit = Math.min(Math.max(size, largest * SMALLEST_VIEW), largest * LARGEST_VIEW);
-    const adjust = limit / size;
-    w *= adjust;
-    h *= adjust;
+    w *= limit / size;
+    h *= limit / size;
+    return { x: c.x - ((c.x - view.x) * w) / view.w, y: c.y - ((c.y - view.y) * h) / view.h, w, h };
+  }
+
+  panBy(dx, dy) {
+    if (!this.view) return;
+    this.view = { ...this.view, x: this.view.x + dx, y: this.view.y + dy };
     this.fitted = false;
-    this.view = {
-      x: c.x - ((c.x - this.view.x) * w) / this.view.w,
-      y: c.y - ((c.y - this.view.y) * h) / this.view.h,
-      w, h,
-    };
     this.apply();
   }
 
@@ -109,8 +151,41 @@ export class Viewport {
     this.zoomBy(factor, center);
   }
 
+  onKey(event) {
+    const pan = KEY_PANS[event.key];
+    if (!pan || !this.view || event.target !== this.container || event.altKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault(); // the player's arrow keys wait while the drawing has the focus
+    this.panBy(pan[0] * this.view.w * KEY_PAN, pan[1] * this.view.h * KEY_PAN);
+  }
+
+  // Two fingers: the drawing point under their midpoint stays under it, and
+  // the view scales with their distance.  Taken from the browser (no page
+  // scroll or page zoom while two fingers are on the drawing).
+  onTouch(event) {
+    if (!this.svg || event.touches.length !== 2) {
+      this.pinch = null;
+      return;
+    }
+    if (event.cancelable) event.preventDefault();
+    const [a, b] = event.touches;
+    const mid = { x: (a.clientX + b.clientX) / 2, y: (a.clientY + b.clientY) / 2 };
+    const distance = Math.max(1, Math.hypot(a.clientX - b.clientX, a.clientY - b.clientY));
+    if (!this.pinch) {
+      this.pinch = { distance, view: { ...this.view }, origin: this.toDrawing(mid.x, mid.y) };
+      return;
+    }
+    const { origin } = this.pinch;
+    if (!origin) return;
+    this.view = this.zoomed(this.pinch.view, distance / this.pinch.distance, origin);
+    this.fitted = false;
+    this.apply();
+    const here = this.toDrawing(mid.x, mid.y);
+    if (here) this.panBy(origin.x - here.x, origin.y - here.y);
+  }
+
+  // A mouse (or pen) drag pans; a finger is the browser's (it scrolls the page).
   onPointerDown(event) {
-    if (!this.svg || event.button !== 0 || event.target.closest("button")) return;
+    if (!this.svg || event.pointerType === "touch" || event.button !== 0 || event.target.closest("button")) return;
     this.drag = {
       id: event.pointerId, startX: event.clientX, startY: event.clientY,
       origin: this.toDrawing(event.clientX, event.clientY), moved: false,
@@ -129,10 +204,7 @@ export class Viewport {
     }
     const here = this.toDrawing(event.clientX, event.clientY);
     if (!here) return;
-    this.fitted = false;
-    this.view.x += drag.origin.x - here.x;
-    this.view.y += drag.origin.y - here.y;
-    this.apply();
+    this.panBy(drag.origin.x - here.x, drag.origin.y - here.y);
   }
 
   onPointerUp(event) {

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from app.liveserver import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, live_server
-from tests.support.pagehelpers import settle, track_requests
+from tests.support.pagehelpers import SIZES, settle, track_requests
 
 # The API answers bad programs with 4xx on purpose; Chromium logs every such
 # fetch as a console error.  Those, and only those, are expected.
@@ -40,12 +40,8 @@ def console_errors():
     return []
 
 
-@pytest.fixture
-def page(browser, base_url, console_errors):
-    context = browser.new_context(viewport=VIEWPORT, base_url=base_url, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-
+def watch_console(page, console_errors):
+    """Collect the page's console errors and warnings (but the API's expected 4xx) and uncaught exceptions."""
     def on_console(message):
         if message.type not in ("error", "warning"):
             return
@@ -56,8 +52,43 @@ def page(browser, base_url, console_errors):
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: console_errors.append(f"page error: {error}"))
+
+
+@pytest.fixture
+def page(browser, base_url, console_errors):
+    context = browser.new_context(viewport=VIEWPORT, base_url=base_url, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    watch_console(page, console_errors)
     pending = track_requests(page)
     yield page
     settle(page, pending)
     context.close()
+    assert console_errors == []
+
+
+@pytest.fixture
+def make_page(browser, base_url, console_errors):
+    """make_page(size, locale, color_scheme, **context options) -> a page of a fresh context.
+
+    `size` is a key of SIZES (desktop 1440x900, tablet 768x1024, phone 390x844); a
+    tablet and a phone have a touch screen, and the phone is a mobile browser.  Its
+    console errors fail the test, as the `page` fixture's do.
+    """
+    made = []
+
+    def maker(size="desktop", locale="en-US", color_scheme="light", **options):
+        options.setdefault("base_url", base_url)
+        context = browser.new_context(viewport=SIZES[size], locale=locale, color_scheme=color_scheme,
+                                      has_touch=size != "desktop", is_mobile=size == "phone", **options)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        watch_console(page, console_errors)
+        made.append((page, track_requests(page)))
+        return page
+
+    yield maker
+    for page, pending in made:
+        settle(page, pending)
+        page.context.close()
     assert console_errors == []

@@ -68,7 +68,7 @@ def test_a_korean_browser_opens_the_page_in_korean(open_in):
     # The backward step through *: its title, its columns and its rows' formulas.
     explain = text(page, "#explain")
     assert "역전파: 게이트 1 / 2 — * 게이트를 통과" in explain
-    heads = page.locator("#explain table.chain thead th").all_inner_texts()
+    heads = page.locator("#explain table.chain thead tr > *").all_inner_texts()
     assert heads == ["연결선", "국소 그래디언트", "", "상류 그래디언트", "", "하류 그래디언트"]
     assert page.locator("#explain th.wire .wire-name").all_inner_texts() == ["q에서", "z에서"]
     assert "l=" not in page.url  # nobody chose: a link follows its reader's browser
@@ -83,7 +83,7 @@ def test_the_header_switches_language_and_the_link_keeps_it(page, browser, base_
     assert text(page, ".side .field-head h2") == "입력"
     assert text(page, "#explain .explain-title") == "순전파: 게이트 1 / 2"
     assert "q = x + y = -2.00 + 5.00 = 3.00" in text(page, "#explain")  # formulas stay formulas
-    assert text(page, "#inputs-hint") == "빨간색: df/d(입력)"
+    assert text(page, "#inputs-hint") == "각 입력 옆 기울임꼴: 그래디언트 df/d(입력)"
     assert page.locator("#presets option").first.inner_text() == "예제를 고르세요\u2026"
     page.wait_for_function("() => location.hash.endsWith('&l=ko')")
     assert "s=1" in page.url

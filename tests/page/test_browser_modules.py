@@ -62,11 +62,13 @@ def test_node_at_offset_prefers_the_smallest_span(page):
 
 
 @pytest.mark.parametrize("doc", [
-    {"program": CIRCUIT, "values": CIRCUIT_VALUES, "step": 3, "language": None},
+    {"program": CIRCUIT, "values": CIRCUIT_VALUES, "step": 3, "language": None, "precision": 2, "fold": True},
     {"program": "f = 1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))", "values": {"w0": 2.5, "x0": -1e-3}, "step": None,
-     "language": "ko"},
-    {"program": "a & b # ü 中 %20 &s=4&l=ko", "values": {}, "step": 0, "language": "en"},
-    {"program": "W @ v", "values": {"W": [[1, 2], [3, 4]], "v": [1, -2]}, "step": 1, "language": None},
+     "language": "ko", "precision": 6, "fold": False},
+    {"program": "a & b # ü 中 %20 &s=4&l=ko&d=9", "values": {}, "step": 0, "language": "en", "precision": 0,
+     "fold": True},
+    {"program": "W @ v", "values": {"W": [[1, 2], [3, 4]], "v": [1, -2]}, "step": 1, "language": None,
+     "precision": 10, "fold": False},
 ])
 def test_hash_round_trip(page, doc):
     # Values are a Map in the page; they cross to Python as [name, value] pairs.
@@ -88,7 +90,8 @@ def test_hash_decoding_is_forgiving(page):
     ]""")
     empty, no_program, bad_escape, partial, korean, values = out
     assert empty is None and no_program is None and bad_escape is None
-    assert partial == {"program": "x", "values": [["y", 2]], "step": None, "language": None}
+    assert partial == {"program": "x", "values": [["y", 2]], "step": None, "language": None, "precision": 2,
+                       "fold": True}
     assert korean == "ko"
     assert values == [1, -2.5, 1000, 0.5, None, None, None, None, [1, 2], [[1], [2]], None, None, None]
 

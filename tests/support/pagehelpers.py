@@ -1,19 +1,30 @@
 """Small helpers for driving the page in the browser tests."""
 
+import json
 import time
 from urllib.parse import quote
 
 CIRCUIT = "q = x + y\nf = q * z"
 CIRCUIT_VALUES = {"x": -2, "y": 5, "z": -4}
+NEURON = "f = 1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))"
+NEURON_VALUES = {"w0": 2, "x0": -1, "w1": -3, "x1": -2, "w2": -3}
+
+# The screens the page is tested on: a laptop, a tablet held upright, a phone.
+SIZES = {
+    "desktop": {"width": 1440, "height": 900},
+    "tablet": {"width": 768, "height": 1024},
+    "phone": {"width": 390, "height": 844},
+}
 
 
-def share_hash(program, values=None, step=None):
-    """The URL hash the page writes: #p=<program>&v=x:-2,y:5&s=7."""
+def share_hash(program, values=None, step=None, **fields):
+    """The URL hash the page writes: #p=<program>&v=x:-2,y:5&s=7 (and any other fields: l="ko", d=4)."""
     parts = [f"p={quote(program, safe='')}"]
     if values:
-        parts.append("v=" + ",".join(f"{name}:{value}" for name, value in values.items()))
+        parts.append("v=" + ",".join(f"{name}:{quote(json.dumps(value), safe='')}" for name, value in values.items()))
     if step is not None:
         parts.append(f"s={step}")
+    parts.extend(f"{key}={value}" for key, value in fields.items())
     return "#" + "&".join(parts)
 
 
@@ -42,6 +53,30 @@ def open_view(page, program=CIRCUIT, values=None, step=None):
     page.goto("/" + share_hash(program, CIRCUIT_VALUES if values is None else values, step))
     wait_ready(page)
     page.wait_for_selector("svg.circuit")
+
+
+def no_horizontal_scroll(page):
+    """Whether the page fits its window's width (nothing to scroll sideways)."""
+    return page.evaluate("() => document.scrollingElement.scrollWidth <= window.innerWidth")
+
+
+def gate_in_view(page):
+    """The screen point (x, y) of a gate of the drawing that is inside the graph's box
+    (clear of the zoom buttons), to click or tap; None when none is."""
+    return page.evaluate("""() => {
+        const frame = document.getElementById('graph').getBoundingClientRect();
+        const zoom = document.querySelector('.zoom-controls').getBoundingClientRect();
+        for (const gate of document.querySelectorAll('svg.circuit .gate')) {
+          const r = gate.getBoundingClientRect();
+          const x = r.x + r.width / 2, y = r.y + r.height / 2;
+          const onZoom = x > zoom.left - 10 && y > zoom.top - 10;
+          const onScreen = y > 0 && y < window.innerHeight && x > 0 && x < window.innerWidth;
+          if (x > frame.left + 5 && x < frame.right - 5 && y > frame.top + 5 && y < frame.bottom - 5 && !onZoom && onScreen) {
+            return [x, y];
+          }
+        }
+        return null;
+    }""")
 
 
 def svg_text(page, svg_id):
