@@ -40,7 +40,7 @@ APT_ENSURE = if [ -n "$$missing" ]; then \
 	  $$sudo env $(APT) install -y --no-install-recommends $$missing; \
 	else echo ">> system packages present"; fi
 
-.PHONY: help deps-system deps-run deps-front deps-test venv run app dev test check bench bench-api screenshots clean
+.PHONY: help deps-system deps-run deps-front deps-test venv run app dev test check bench bench-api bench-render screenshots clean
 
 help: ## list targets
 	@echo "backprop-viz make targets:"
@@ -97,8 +97,11 @@ $(BENCH_STAMP): $(STAMP)
 bench: deps-run $(BENCH_STAMP) ## install the [bench] extra and run benchmarks/engine_bench.py
 	$(VPY) benchmarks/engine_bench.py
 
-bench-api: deps-run $(STAMP) ## POST /api/graph against `dot -Tsvg` alone (benchmarks/api_bench.py)
+bench-api: deps-front $(STAMP) ## POST /api/graph against `dot -Tsvg` alone: test client, gunicorn, make run's front (benchmarks/api_bench.py)
 	$(VPY) benchmarks/api_bench.py
+
+bench-render: deps-run $(STAMP) ## every hard shape up to 2,000 nodes through the API: answered within 3 s? (benchmarks/render_bench.py --hard)
+	$(VPY) benchmarks/render_bench.py --hard
 
 screenshots: deps-test $(STAMP) ## re-take docs/screenshot-*.png and docs/learn-*.png in Chromium
 	$(VPY) scripts/screenshots.py

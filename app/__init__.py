@@ -37,19 +37,26 @@ DEFAULT_CONFIG = {
     # mean) unless the request asks for "full_arrays"; and the largest answer, in bytes.
     "ARRAY_SUMMARY_ABOVE": 1000,
     "MAX_ANSWER_BYTES": 16 * 1024 * 1024,
-    # Seconds Graphviz may take to lay out one graph.
-    "RENDER_TIMEOUT": 10.0,
+    # Seconds Graphviz may take to lay out one graph (a layout predicted to take over
+    # 2 s is refused before it starts: engine/render/planning.py).
+    "RENDER_TIMEOUT": 5.0,
     # `dot` processes one worker process runs at once; None means one per CPU core.
-    # Graphs with more than LARGE_RENDER_NODES nodes may use all slots but one.
+    # Graphs whose layout is predicted to take over COSTLY_RENDER_SECONDS may use all
+    # slots but one (see app/drawing.py).
     "MAX_CONCURRENT_RENDERS": None,
-    "LARGE_RENDER_NODES": 500,
-    # Seconds a request waits for a free render slot before answering 503 (busy).
+    "COSTLY_RENDER_SECONDS": 0.25,
+    # Seconds a request waits for a free render slot before answering 503 (busy); a
+    # costly graph waits COSTLY_QUEUE_TIMEOUT, and only while few others wait.
     "RENDER_QUEUE_TIMEOUT": 10.0,
+    "COSTLY_QUEUE_TIMEOUT": 5.0,
     # Bytes of recent drawn answers kept per worker, to answer a repeated request at once (0: off).
     "RESPONSE_CACHE_BYTES": 64 * 1024 * 1024,
     # Bytes of recent pictures (DOT source -> SVG) kept per worker, so the same DOT
     # reached by another request is not laid out again (0: off).
     "PICTURE_CACHE_BYTES": 32 * 1024 * 1024,
+    # Bytes of drawn answers that `make run`'s nginx keeps on disk, for all workers,
+    # by request body (app/nginx.py; 0: off).
+    "FRONT_CACHE_BYTES": 256 * 1024 * 1024,
     # Origins whose pages may show the embed view (/embed) in a frame, e.g.
     # ["https://course.example.org"] (BACKPROP_FRAME_ANCESTORS='["https://a.org"]' or
     # "https://a.org https://b.org").  Empty: no page may frame it (frame-ancestors 'none').

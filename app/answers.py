@@ -6,6 +6,10 @@ from flask import current_app
 
 from engine.render import SizedLRU
 
+# How long a cache in front of the app (nginx's, see app/nginx.py) may keep an answer
+# it is told it may keep (X-Accel-Expires, which nginx reads and does not pass on).
+FRONT_CACHE_SECONDS = 24 * 3600
+
 # Below this many bytes an answer is sent as one piece: the server writes each
 # part with its own system call, which costs more than copying a small answer.
 JOIN_BELOW = 256 * 1024
@@ -26,11 +30,25 @@ def answer_parts(head, dot, svg, render_error):
     return parts
 
 
-def json_answer(parts):
-    """A 200 JSON response whose body is ``parts`` in order, with its length set."""
+def json_answer(parts, shared=False):
+    """A 200 JSON response whose body is ``parts`` in order, with its length set.
+
+    ``shared``: a cache in front of the app may keep the answer for any request
+    with the same body.  Only answers with their picture are: one without may
+    fail only for now (a timeout on a busy machine), and the front would keep
+    answering it after the app's own memory of the failure ends.
+    """
     response = current_app.response_class(parts, mimetype="application/json")
     response.content_length = sum(len(p) for p in parts)
+    if shared:
+        response.headers["X-Accel-Expires"] = str(FRONT_CACHE_SECONDS)
     return response
+
+
+class Answer(tuple):
+    """An answer's body as the parts it is sent in; ``shared`` as json_answer's."""
+
+    shared = False
 
 
 class AnswerCache:
@@ -56,12 +74,13 @@ class AnswerCache:
         return json.dumps([expression, values, options], sort_keys=True, separators=(",", ":"))
 
     def get(self, key):
-        """The body (a tuple of bytes parts) answered for ``key`` before, or None."""
+        """The body (an Answer: a tuple of bytes parts) answered for ``key`` before, or None."""
         return self.lru.get(key)
 
-    def put(self, key, parts):
-        parts = tuple(parts)
-        self.lru.put(key, parts, sum(len(p) for p in parts) + len(key))
+    def put(self, key, parts, shared=False):
+        answer = Answer(parts)
+        answer.shared = shared
+        self.lru.put(key, answer, sum(len(p) for p in answer) + len(key))
 
 
 def init_app(app):

@@ -87,7 +87,7 @@ def graph():
     key = answers.key(expression, values, options)
     cached = answers.get(key)
     if cached is not None:
-        return json_answer(cached)
+        return json_answer(cached, cached.shared)
 
     config = current_app.config
     limits = config_limits(config)
@@ -106,7 +106,7 @@ def graph():
     tangents = None if options["tangents"] is None else result.tangents(
         options["tangents"]["input"], options["tangents"]["entry"])
 
-    with Drawing(current_app, len(result.graph.nodes)) as drawing:
+    with Drawing(current_app) as drawing:
         data = result.to_dict(steps=False, fold_constants=options["fold_constants"],
                               summary_above=summary_above)
         drawing.start(data, options)
@@ -127,9 +127,11 @@ def graph():
         svg, render_error = drawing.finish()
 
     answer = answer_parts(head, drawing.dot, svg, render_error)
-    if svg is not None:  # drawing failures may be passing (busy, timeout): not kept
-        answers.put(key, answer)
-    return json_answer(answer)
+    # Drawing failures may be passing (a timeout on a busy machine): only a refusal
+    # that is the graph's own for good is kept with the pictures.
+    if svg is not None or drawing.lasting:
+        answers.put(key, answer, shared=svg is not None)
+    return json_answer(answer, shared=svg is not None)
 
 
 def refuse_a_large_answer(size):

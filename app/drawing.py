@@ -20,21 +20,24 @@ class Busy(Exception):
 class Drawing:
     """One request's graph being drawn; use it in a ``with`` block.
 
-    Made once the program has evaluated: it takes a render slot (``Busy``
-    when none frees up in RENDER_QUEUE_TIMEOUT seconds).  ``start`` writes
-    the DOT and hands it to a `dot` (or finds the picture in the cache); dot
-    lays it out while the request writes the rest of the answer; ``finish``
-    waits for the SVG.  Leaving the block stops a `dot` still drawing and
-    gives the slot back.  When Graphviz cannot draw the graph (missing, too
-    slow, too big, crashed) ``finish`` answers ``svg`` None and the reason,
-    so the numbers still go out.
+    Made once the program has evaluated.  ``start`` writes the DOT and plans
+    it (engine.render.plan: the layout, its predicted cost, or a refusal);
+    a picture (or a failure to remember) already in the cache needs no `dot`
+    and no slot; otherwise it takes a render slot by the graph's predicted
+    cost (``Busy`` when none frees up in time, see RenderSlots) and hands the
+    DOT to a `dot`, which lays it out while the request writes the rest of
+    the answer; ``finish`` waits for the SVG.  Leaving the block stops a
+    `dot` still drawing and gives the slot back.  When Graphviz cannot draw
+    the graph (missing, too slow, too big, crashed) ``finish`` answers ``svg``
+    None and the reason, so the numbers still go out; ``lasting`` says whether
+    that reason is the graph's own for good (a refusal from its shape, a
+    crash), so the answer may be kept like one with a picture.
     """
 
-    def __init__(self, app, nodes):
+    def __init__(self, app):
         self.app, self.config = app, app.config
-        self.dot = self.picture = self.error = None
-        large = nodes > self.config["LARGE_RENDER_NODES"]
-        self.release = render_slots(app).acquire(large, self.config["RENDER_QUEUE_TIMEOUT"])
+        self.dot = self.picture = self.error = self.release = None
+        self.lasting = False
 
     def __enter__(self):
         return self
@@ -46,14 +49,23 @@ class Drawing:
         """Write the DOT of ``data`` and give it to dot (or take the picture from the cache)."""
         try:
             # The DOT is built once: it is both part of the answer and what dot lays out.
-            self.dot, refusal = render.prepare(
+            self.dot, plan = render.prepare(
                 data, precision=options["precision"], fold_constants=options["fold_constants"],
                 max_nodes=self.config["MAX_NODES"])
-            if refusal:
-                raise render.RenderError(refusal)
-            self.picture = render.start_svg(self.dot, self.config["RENDER_TIMEOUT"],
-                                            picture_cache(self.app))
+            if plan.refusal:
+                raise render.RenderError(plan.refusal).lasting(float("inf"))
+            picture = render.Picture(self.dot, "svg", self.config["RENDER_TIMEOUT"],
+                                     picture_cache(self.app))
         except Exception as error:  # a bug in the renderer must not cost the user the numbers
+            self._failed(error)
+            return
+        if picture.needs_dot:
+            # (Busy goes up to the view: no slot in time is a 503.)
+            self.release = render_slots(self.app).acquire(
+                plan.cost > self.config["COSTLY_RENDER_SECONDS"], self.config)
+        try:
+            self.picture = picture.start()
+        except Exception as error:
             self._failed(error)
 
     def finish(self):
@@ -70,6 +82,7 @@ class Drawing:
         if not isinstance(self.error, render.RenderError):
             return None, {"message": RENDER_CRASH_MESSAGE, "start": None, "end": None}
         current_app.logger.warning("render failed: %s", self.error.message)
+        self.lasting = self.error.remember == float("inf")
         return None, self.error.to_dict()
 
     def _failed(self, error):
@@ -98,14 +111,19 @@ def available_cores():
 
 
 class RenderSlots:
-    """At most ``slots`` renders at once in this process, large graphs in at most ``slots - 1``.
+    """At most ``slots`` renders at once in this process, costly graphs in at most ``slots - 1``.
 
     Layout is CPU-bound, so more `dot`s than cores only makes every one of them
-    slower.  Keeping one slot free of large graphs (when there are two or more)
-    means a few huge programs cannot hold every slot for seconds while small
-    ones, which take milliseconds, wait behind them.  A request waits up to
-    ``timeout`` seconds for its slot, then gives up with ``Busy``.  (Each slot
-    in use has a long-lived `dot` of its own, see engine/render/runner.py.)
+    slower.  A graph whose layout is predicted to cost `dot` more than
+    COSTLY_RENDER_SECONDS is costly: costly graphs never take the last slot
+    (when there are two or more), so small graphs, which take milliseconds,
+    always find one.  A request waiting for a slot holds one of the server's
+    threads, so clients looping costly graphs would otherwise hold every
+    thread of a worker while small requests queue behind them: so at most
+    ``slots`` costly graphs wait at once, each at most COSTLY_QUEUE_TIMEOUT
+    seconds, and another is ``Busy`` at once (a small graph waits up to
+    RENDER_QUEUE_TIMEOUT, then is ``Busy`` too).  (Each slot in
+    use has a long-lived `dot` of its own, see engine/render/runner.py.)
     """
 
     def __init__(self, slots):
@@ -113,27 +131,48 @@ class RenderSlots:
             raise ValueError(f"MAX_CONCURRENT_RENDERS must be a whole number >= 1, not {slots!r}")
         self.slots = slots
         self._all = threading.BoundedSemaphore(slots)
-        self._large = threading.BoundedSemaphore(max(1, slots - 1))
+        self._costly = threading.BoundedSemaphore(max(1, slots - 1))
+        self._lock = threading.Lock()
+        self._costly_waiting = 0
 
-    def acquire(self, large, timeout):
-        """Take a slot (``Busy`` after ``timeout`` seconds); answers the function that gives it back."""
+    def acquire(self, costly, config):
+        """Take a slot (``Busy`` when none frees up in time); answers the function that gives it back.
+
+        ``config`` holds the waits: RENDER_QUEUE_TIMEOUT, and COSTLY_QUEUE_TIMEOUT
+        for a ``costly`` graph.
+        """
+        timeout = config["COSTLY_QUEUE_TIMEOUT" if costly else "RENDER_QUEUE_TIMEOUT"]
         deadline = time.monotonic() + timeout
-        if large and not self._large.acquire(timeout=timeout):
+        if costly and not self._take_costly(timeout):
             raise Busy()
         if not self._all.acquire(timeout=max(0.0, deadline - time.monotonic())):
-            if large:
-                self._large.release()
+            if costly:
+                self._costly.release()
             raise Busy()
 
         def release():
             self._all.release()
-            if large:
-                self._large.release()
+            if costly:
+                self._costly.release()
         return release
 
+    def _take_costly(self, timeout):
+        """A costly slot within ``timeout`` seconds, waiting only if few others wait."""
+        if self._costly.acquire(blocking=False):
+            return True
+        with self._lock:
+            if self._costly_waiting >= self.slots:
+                return False
+            self._costly_waiting += 1
+        try:
+            return self._costly.acquire(timeout=timeout)
+        finally:
+            with self._lock:
+                self._costly_waiting -= 1
+
     @contextmanager
-    def hold(self, large, timeout):
-        release = self.acquire(large, timeout)
+    def hold(self, costly, config):
+        release = self.acquire(costly, config)
         try:
             yield
         finally:

@@ -54,8 +54,11 @@ def export(kind):
     result = engine.evaluate(expression, values, api.config_limits(config),
                              default=options["default_value"])
     method, mimetype, filename = KINDS[kind]
-    large = len(result.graph.nodes) > config["LARGE_RENDER_NODES"]
-    with render_slots(current_app).hold(large, config["RENDER_QUEUE_TIMEOUT"]):
+    plan = render.plan(result.to_dict(steps=False), fold_constants=options["fold_constants"],
+                       max_nodes=config["MAX_NODES"])
+    if plan.refusal:
+        raise render.RenderError(plan.refusal)
+    with render_slots(current_app).hold(plan.cost > config["COSTLY_RENDER_SECONDS"], config):
         text = getattr(result, method)(precision=options["precision"],
                                        fold_constants=options["fold_constants"],
                                        timeout=config["RENDER_TIMEOUT"])

@@ -12,6 +12,7 @@ import json
 import os
 import pwd
 import shutil
+import textwrap
 from pathlib import Path
 
 # Seconds nginx waits on a client: for the request line and headers, between two
@@ -51,14 +52,20 @@ def listen_address(host: str, port: int) -> str:
 
 
 def nginx_config(listen: str, upstreams: list[str], run_dir: Path, max_body: int,
-                 messages: dict, user: str | None = None) -> str:
-    """nginx.conf for a front on ``listen`` before ``upstreams`` (``host:port`` or ``unix:path``)."""
+                 messages: dict, user: str | None = None, cache_bytes: int = 0) -> str:
+    """nginx.conf for a front on ``listen`` before ``upstreams`` (``host:port`` or ``unix:path``).
+
+    ``cache_bytes`` > 0 keeps answers of ``POST /api/graph`` in ``run_dir`` (see
+    answer_cache), at most that many bytes of them.
+    """
     words = {**MESSAGES_FALLBACK, **messages}
     errors = "\n".join(
         f"        error_page {code} @error{code};\n        location @error{code} "
         f"{{ default_type application/json; return {code} {error_body(words[code])}; }}"
         for code in FRONT_ERRORS)
     servers = "\n".join(f"        server {u};" for u in upstreams)
+    cache_path, cache = answer_cache(run_dir, cache_bytes)
+    proxy = textwrap.indent(PROXY, " " * 12)
     timeouts = "\n".join(f"    {k} {v}s;" for k, v in {**TIMEOUTS, **UPSTREAM_TIMEOUTS}.items())
     temp = "\n".join(f"    {kind}_temp_path {run_dir / kind};"
                      for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
@@ -84,33 +91,72 @@ http {{
     upstream app {{
 {servers}
     }}
+{cache_path}
     server {{
         listen {listen} default_server;
         server_name _;
         absolute_redirect off;
 {errors}
         location / {{
-            proxy_pass http://app;
-            proxy_http_version 1.1;
-            proxy_request_buffering on;
-            # The answer is taken whole, 512 KB in memory and the rest in a temporary
-            # file, so the app's thread is free before a slow client has read it.
-            proxy_buffering on;
-            proxy_buffer_size 16k;
-            proxy_buffers 8 64k;
-            proxy_busy_buffers_size 128k;
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-For $remote_addr;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_set_header Connection "";
-            # A request that could not be sent (connection refused) goes to the next
-            # app server; one that was sent is not sent again (the default), so a
-            # request that kills its worker cannot go on to kill every server.
-            proxy_next_upstream error timeout;
+{proxy}
+        }}
+        location = /api/graph {{
+{proxy}
+{cache}
         }}
     }}
 }}
 """
+
+
+# How nginx passes every request on to the app (in each location).
+PROXY = """proxy_pass http://app;
+proxy_http_version 1.1;
+proxy_request_buffering on;
+# The answer is taken whole, 512 KB in memory and the rest in a temporary
+# file, so the app's thread is free before a slow client has read it.
+proxy_buffering on;
+proxy_buffer_size 16k;
+proxy_buffers 8 64k;
+proxy_busy_buffers_size 128k;
+proxy_set_header Host $http_host;
+proxy_set_header X-Forwarded-For $remote_addr;
+proxy_set_header X-Forwarded-Proto $scheme;
+proxy_set_header Connection "";
+# A request that could not be sent (connection refused) goes to the next
+# app server; one that was sent is not sent again (the default), so a
+# request that kills its worker cannot go on to kill every server.
+proxy_next_upstream error timeout;
+"""
+
+
+def answer_cache(run_dir: Path, max_bytes: int) -> tuple[str, str]:
+    """(http-level, location-level) configuration of the front's cache of answers.
+
+    An answer of ``POST /api/graph`` is a pure function of the request's body
+    (and its Content-Type, which decides between an answer and a 415), so the
+    body is the key: the whole body, held in one memory buffer (the app's limit,
+    ``client_body_buffer_size``); a body nginx did not hold so (none) is never
+    looked up or kept.  nginx keeps only what the app marks with
+    X-Accel-Expires (app/answers.py: answers with their picture, never one with
+    a render_error, a busy 503 or an error), at most ``max_bytes`` on disk in
+    ``run_dir`` (least recently used out first), and says HIT or MISS in
+    X-Cache.  It finds an entry by the MD5 of the key and, on a hit, checks the
+    key's CRC32 and length too.
+    """
+    if max_bytes <= 0:
+        return "", ""
+    http = (f"    proxy_cache_path {run_dir / 'answers'} levels=1:2 keys_zone=answers:8m "
+            f"max_size={max_bytes} inactive=1d use_temp_path=off;\n"
+            '    map $request_body $body_not_held { "" 1; default 0; }')
+    location = """            client_body_in_single_buffer on;
+            proxy_cache answers;
+            proxy_cache_methods POST;
+            proxy_cache_key "$request_method $uri $content_type $request_body";
+            proxy_cache_bypass $body_not_held;
+            proxy_no_cache $body_not_held;
+            add_header X-Cache $upstream_cache_status always;"""
+    return http, location
 
 
 # Words for statuses the app never answers itself (so app/errors.py has none).

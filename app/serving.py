@@ -68,7 +68,8 @@ def app_limits() -> dict:
     from app import create_app
     from app.errors import MESSAGES
     app = create_app()
-    return {"max_body": app.config["MAX_CONTENT_LENGTH"], "messages": MESSAGES}
+    return {"max_body": app.config["MAX_CONTENT_LENGTH"], "messages": MESSAGES,
+            "cache_bytes": app.config["FRONT_CACHE_BYTES"]}
 
 
 def _die_with_parent():
@@ -148,7 +149,8 @@ def serve(host: str, port: int, workers: int, upstreams: list[str]) -> int:
             upstreams = [f"unix:{sock}"]
         conf = run_dir / "nginx.conf"
         conf.write_text(nginx_config(listen_address(host, port), upstreams, run_dir,
-                                     limits["max_body"], limits["messages"], worker_user()))
+                                     limits["max_body"], limits["messages"], worker_user(),
+                                     limits["cache_bytes"]))
         procs.append(start([nginx, "-e", "stderr", "-p", str(run_dir), "-c", str(conf)]))
         probe = "127.0.0.1" if host in ("0.0.0.0", "") else "::1" if host == "::" else host
         # Ready when the page answers; a front for other machines, when nginx listens

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """POST /api/graph against `dot -Tsvg` alone on the same DOT, measured in one run.
 
-    .venv/bin/python benchmarks/api_bench.py                 # test client and gunicorn
+    .venv/bin/python benchmarks/api_bench.py                 # test client, gunicorn, make run
+    .venv/bin/python benchmarks/api_bench.py --paths front   # only through make run's nginx
     .venv/bin/python benchmarks/api_bench.py --no-server --trials 10
     .venv/bin/python benchmarks/api_bench.py --memory 40     # + a worker's memory after large graphs
 
@@ -11,11 +12,13 @@ and ~1,000 nodes, one request at a time:
 * **dot**: ``dot -Tsvg`` as a new subprocess on the DOT source the request produced
   (its ``"dot"`` field), timed right after the request;
 * **uncached**: the whole ``POST /api/graph`` with new random values each trial,
-  so the caches miss (through Flask's test client, and through a real gunicorn
-  started like ``make run``, over loopback, one kept-alive connection), from
-  sending the request to having the whole answer's bytes; parsing them is the
-  client's work and is not counted, as dot's SVG is not parsed either;
-* **cached**: the same request sent again at once (an answer-cache hit).
+  so the caches miss (through Flask's test client; through gunicorn alone, as
+  ``make app`` serves; and through what ``make run`` serves, nginx in front of
+  gunicorn; over loopback, one kept-alive connection), from sending the
+  request to having the whole answer's bytes; parsing them is the client's
+  work and is not counted, as dot's SVG is not parsed either;
+* **cached**: the same request sent again at once (an answer-cache hit: the
+  app's, or through ``make run`` the front's, which never reaches the app).
 
 Ratios are medians of each trial's ratio: uncached / dot (goals: at most 0.4 for the circuit and the
 neuron, whose time is mostly dot's start-up, which the app's long-lived dots do
@@ -29,6 +32,7 @@ its dots'.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import http.client
 import json
@@ -88,15 +92,15 @@ class TestClientTarget:
 
 
 class ServerTarget:
-    """gunicorn over one keep-alive connection, as the page's fetch does.
+    """A server over one keep-alive connection, as the page's fetch does.
 
-    Each worker process has its own caches, so a repeated request is a hit only
-    on the worker that answered it first: the kept-alive connection stays on it.
+    Behind gunicorn alone each worker process has its own caches, so a repeated
+    request is a hit only on the worker that answered it first: the kept-alive
+    connection stays on it.  Behind the front, nginx answers a repeat itself.
     """
-    name = "gunicorn"
 
-    def __init__(self, port):
-        self.port = port
+    def __init__(self, port, name="gunicorn"):
+        self.port, self.name = port, name
         self.conn = None
 
     def post(self, body: bytes) -> bytes:
@@ -205,7 +209,10 @@ def ms(seconds):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--trials", type=int, default=None, help="trials per program (default: 40/40/20/12)")
-    parser.add_argument("--no-server", action="store_true", help="skip the gunicorn rows")
+    parser.add_argument("--no-server", action="store_true", help="only the test client")
+    parser.add_argument("--paths", default="client,gunicorn,front",
+                        help="comma-separated: client (Flask's test client), gunicorn (alone), "
+                             "front (make run: nginx in front of gunicorn)")
     parser.add_argument("--profile", action="store_true", help="add the per-stage breakdown")
     parser.add_argument("--memory", type=int, default=0, metavar="N",
                         help="then send N different large graphs through gunicorn and report memory")
@@ -219,14 +226,17 @@ def main(argv=None):
 
     rows, memory = [], None
     load_before = os.getloadavg()[0]
-    targets = [TestClientTarget()]
-    server_cm = None
-    if not args.no_server or args.memory:
-        server_cm = serving.launch(front=False)
-        server = server_cm.__enter__()
-        if not args.no_server:
-            targets.append(ServerTarget(server.port))
+    paths = ["client"] if args.no_server else args.paths.split(",")
+    targets = [TestClientTarget()] if "client" in paths else []
+    servers = contextlib.ExitStack()
     try:
+        if "gunicorn" in paths or args.memory:
+            server = servers.enter_context(serving.launch(front=False))
+            if "gunicorn" in paths:
+                targets.append(ServerTarget(server.port))
+        if "front" in paths:
+            front = servers.enter_context(serving.launch(front=True))
+            targets.append(ServerTarget(front.port, "make run"))
         for target in targets:
             for name, program in programs.items():
                 trials = args.trials or TRIALS[name]
@@ -237,8 +247,7 @@ def main(argv=None):
             memory = worker_memory(server, [PROGRAMS["sop-1000"], sum_of_products(666),
                                             "+".join(["x"] * 700)], args.memory, rng)
     finally:
-        if server_cm is not None:
-            server_cm.__exit__(None, None, None)
+        servers.close()
 
     print(f"(load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, "
           f"on {os.cpu_count()} cores)\n")

@@ -1,31 +1,58 @@
 """Render benchmark: how long Graphviz takes on graphs of different shapes, and which layout.
 
-Run by hand (not in CI): ``.venv/bin/python benchmarks/render_bench.py``.
+Run by hand (not in CI)::
+
+    .venv/bin/python benchmarks/render_bench.py                  # the named shapes below
+    .venv/bin/python benchmarks/render_bench.py --hard           # app/shapes.py's hard shapes
+    .venv/bin/python benchmarks/render_bench.py --hard --sizes 1000 2000 --fit
+
 Options: ``--layout figure|compact|auto`` (default auto, the one the page uses),
 ``--timeout`` seconds for each `dot` run (default: render.DEFAULT_TIMEOUT),
 ``--only NAME ...`` to run some shapes.
 
+``--hard`` generates every family of app/shapes.py (balanced trees over a few
+shared inputs, wide fan-out, long chains, dense random reuse, sums of products,
+layered networks ...) at each of ``--sizes`` nodes (default 500 1000 1500 2000)
+and times the whole ``POST /api/graph`` of each (Flask's test client, the
+server's settings, new values so no cache answers): the goal is that every one
+answers, with its picture or a refusal, within 3 s.  It prints the predicted
+seconds of `dot` (``plan.cost``), the request's seconds and what came back.
+``--fit`` also runs a new ``dot -Tsvg`` on every DOT (refused ones too) for its
+CPU seconds, and fits planning.DOT_SECONDS_FIT to them (least squares on the
+relative error), printing the largest and smallest measured / predicted.
+
 For every shape it prints the graph's size (engine nodes; drawn nodes and
 wires), the measures the choice is made on (``render.plan``: max fan-out;
 ``stretch``, the rank crossings of all wires, ranked as late as possible, see
-engine/render.py ``_measure``; ``fig.str``, the same as the figure ranks them),
+engine/render/planning.py ``measure``; ``fig.str``, the same as the figure ranks them),
 the layout chosen, for the compact layout the wires drawn from a copy of their
 value's name and the crossings left (for the figure: ``fig.str`` again), and
 the seconds that ``to_svg`` took (no cache) or its refusal.  The goal: every
-graph up to the 2,000-node limit renders in about 5 s on a 2-core machine, or
-is refused at once with a clear message.
+graph up to the 2,000-node limit answers within 3 s on a 2-core machine, with
+its picture or refused at once with a clear message.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import logging
+import os
 import random
 import re
+import resource
+import subprocess
 import sys
 import time
 
+import numpy as np
+
 import engine
+from app import create_app
+from app import shapes as hard_shapes
 from engine import render
+from engine.render import planning
 
 FUNCTIONS = {"sin", "tanh", "exp", "max"}
 
@@ -128,15 +155,109 @@ def measure(d: dict, layout: str, timeout: float):
     return p, time.perf_counter() - began, error
 
 
+def dot_cpu(source: str, timeout: float = 60.0) -> float | None:
+    """CPU seconds of a new ``dot -Tsvg`` on ``source`` (None if it ran out of time)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    try:
+        subprocess.run(["dot", "-Tsvg"], input=source.encode(), capture_output=True,
+                       timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return None
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def fit(rows, layout) -> tuple:
+    """DOT_SECONDS_FIT[layout] fitted to [(plan.work, cpu seconds)], weighing relative error.
+
+    dot_seconds is linear in its coefficients: each one's term is the prediction
+    with that coefficient 1 and the others 0.
+    """
+    def terms(work):
+        return [planning.dot_seconds(*work, layout="unit")
+                for planning.DOT_SECONDS_FIT["unit"] in np.eye(5)]
+    x = np.array([terms(w) for w, _ in rows])
+    y = np.array([cpu for _, cpu in rows])
+    weight = 1 / np.maximum(y, 0.2)
+    coef, *_ = np.linalg.lstsq(x * weight[:, None], y * weight, rcond=None)
+    return tuple(round(float(c), 4) for c in coef)
+
+
+def hard(args) -> int:
+    """Every family of app/shapes.py at each size, through the API: seconds and outcome."""
+    app = create_app({"TESTING": True, "MAX_EXPRESSION_LENGTH": 10**6})
+    app.logger.setLevel(logging.ERROR)   # not a line per refusal
+    client = app.test_client()
+    rng = random.Random(0)
+    print(f"(load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores; MAX_DOT_SECONDS "
+          f"{planning.MAX_DOT_SECONDS}, RENDER_TIMEOUT {client.application.config['RENDER_TIMEOUT']})")
+    print("| shape | nodes | layout | copies | predicted dot s | request s | answer |"
+          + (" dot -Tsvg CPU s |" if args.fit else ""))
+    print("|---|---:|---|---:|---:|---:|---|" + ("---:|" if args.fit else ""))
+    rows, worst = [], 0.0
+    for size in args.sizes:
+        for name in hard_shapes.NAMES:
+            if args.only and not any(name.startswith(o) for o in args.only):
+                continue
+            program = hard_shapes.shape(name, size)
+            names = engine.input_names(program, engine.Limits(max_length=10**6))
+            body = {"expression": program,
+                    "values": {n: round(rng.uniform(-2, 2), 3) for n in names}}
+            render.clear_cache()
+            began = time.perf_counter()
+            response = client.post("/api/graph", json=body)
+            seconds = time.perf_counter() - began
+            data = response.get_json()
+            if response.status_code != 200:
+                outcome = f"{response.status_code} {data['error']['message'][:60]}"
+            elif data["svg"]:
+                outcome = "picture"
+            else:
+                outcome = "refused: " + data["render_error"]["message"][:50]
+            worst = max(worst, seconds)
+            p = render.plan(data, max_nodes=10**5) if response.status_code == 200 else None
+            line = (f"| {name} | {len(data.get('nodes', ()))} | {p.layout if p else ''} | "
+                    f"{len(p.copies) if p else ''} | {p.cost if p else 0:.2f} | {seconds:.2f} | "
+                    f"{outcome} |")
+            if args.fit and p is not None:
+                cpu = dot_cpu(data["dot"])
+                line += f" {cpu:.2f} |" if cpu is not None else " (over 60 s) |"
+                if cpu is not None:
+                    rows.append((p.layout, p.work, cpu))
+            print(line, flush=True)
+    print(f"\nslowest answer: {worst:.2f} s (goal: 3 s)")
+    for layout in ("figure", "compact") if args.fit else ():
+        mine = [(w, cpu) for lay, w, cpu in rows if lay == layout]
+        if len(mine) < 5:
+            continue
+        ratios = [cpu / planning.dot_seconds(*w, layout=layout) for w, cpu in mine if cpu > 0.3]
+        print(f"{layout}: DOT_SECONDS_FIT now {planning.DOT_SECONDS_FIT[layout]}, "
+              f"fitted to these {len(mine)} {fit(mine, layout)}")
+        if ratios:
+            print(f"  measured / predicted now, graphs over 0.3 s: "
+                  f"{min(ratios):.2f} to {max(ratios):.2f}")
+    with open(args.fit_data, "a") if args.fit else contextlib.nullcontext() as out:
+        for layout, w, cpu in rows:
+            out.write(json.dumps({"layout": layout, "work": w, "cpu": cpu}) + "\n")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--layout", default="auto", choices=render.LAYOUTS)
     parser.add_argument("--timeout", type=float, default=render.DEFAULT_TIMEOUT)
     parser.add_argument("--only", nargs="*", help="shape names (prefixes) to run")
+    parser.add_argument("--hard", action="store_true", help="app/shapes.py's families, through the API")
+    parser.add_argument("--sizes", nargs="*", type=int, default=[500, 1000, 1500, 2000])
+    parser.add_argument("--fit", action="store_true", help="with --hard: fit DOT_SECONDS_FIT")
+    parser.add_argument("--fit-data", default="render_bench_fit.jsonl",
+                        help="with --fit: append (work, CPU seconds) rows to this file")
     args = parser.parse_args(argv)
+    if args.hard:
+        return hard(args)
 
     print(f"{'shape':27} {'nodes':>5} {'drawn':>5} {'wires':>5} {'fan':>4} {'stretch':>8} "
-          f"{'fig.str':>7} {'layout':8} {'copies':>6} {'left':>5} {'seconds':>8}  result")
+          f"{'fig.str':>7} {'layout':8} {'copies':>6} {'left':>5} {'predict':>7} {'seconds':>8}  result")
     for name, text in shapes().items():
         if args.only and not any(name.startswith(o) for o in args.only):
             continue
@@ -147,7 +268,7 @@ def main(argv=None) -> int:
                         else ("", p.figure_stretch))
         print(f"{name:27} {len(d['nodes']):5} {p.nodes:5} {p.wires:5} {p.fanout:4} "
               f"{p.stretch:8} {p.figure_stretch:7} {p.layout:8} {copies:>6} {left:>5} "
-              f"{seconds:8.2f}  {outcome}", flush=True)
+              f"{p.cost:7.2f} {seconds:8.2f}  {outcome}", flush=True)
     return 0
 
 

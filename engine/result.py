@@ -207,10 +207,10 @@ class Result:
         import graphviz
 
         from . import render
-        source, refusal = render.prepare(self.to_dict(steps=False), precision, fold_constants,
-                                         layout=layout)
-        if refusal:
-            raise render.RenderError(refusal)
+        source, plan = render.prepare(self.to_dict(steps=False), precision, fold_constants,
+                                      layout=layout)
+        if plan.refusal:
+            raise render.RenderError(plan.refusal)
         return graphviz.Source(source)
 
     def __repr__(self) -> str:

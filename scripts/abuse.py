@@ -21,8 +21,13 @@ started).  The attacks:
 - no-read:   clients that ask for a ~15 MB answer and never read it;
 - bomb-2 / bomb-3: ``a = [[1, 1, ... 1000 ones]]; M = a + transpose(a); f = sum(M*M)``
   (and ``M*M*M``), 1000x1000 arrays from a 3 KB request;
-- layout:    a 1,000-leaf balanced tree over 5 shared inputs (a 7 KB program)
-  whose figure layout is slow for `dot`.
+- layout:    10 clients looping a 1,000-leaf balanced tree over 5 shared inputs (a
+  7 KB program: `dot` took 7-9 s on it before the planner drew its inputs from
+  copies; now ~1 s), with fresh values each time, so every request is laid out;
+- layout-max: the same with a sum of 666 products (1,998 nodes, 8 KB), the
+  costliest layout under the node limit that is still drawn (~2 s of `dot`).
+
+``--clients N`` runs every attack chosen with N clients instead of its own number.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import http.client
 import ipaddress
 import json
 import random
+import re
 import signal
 import socket
 import statistics
@@ -42,23 +48,12 @@ import time
 from pathlib import Path
 
 from app import serving  # make run's launcher
+from app.shapes import balanced_tree, sop
 
 CANARY_TIMEOUT = 10.0
 ONES = "[[" + ", ".join(["1"] * 1000) + "]]"
 # ~15 MB of JSON: the values and gradients of a 330x330 matrix program.
 BIG = "a = [[" + ", ".join(["1"] * 330) + "]]; M = a + transpose(a); f = sum(M*M)"
-
-
-def balanced_tree(leaves: int, names: list[str]) -> str:
-    """A balanced tree of + and * (alternating by level) over ``leaves`` uses of ``names``."""
-    items = [names[i % len(names)] for i in range(leaves)]
-    level = 0
-    while len(items) > 1:
-        op = "+*"[level % 2]
-        items = [f"({items[i]} {op} {items[i + 1]})" if i + 1 < len(items) else items[i]
-                 for i in range(0, len(items), 2)]
-        level += 1
-    return items[0]
 
 
 def body(expression: str, values: dict | None = None) -> bytes:
@@ -170,12 +165,19 @@ def prime(port, expression):
     post(port, body(expression), 120)
 
 
-def looping(expression):
-    """An attacker that sends ``expression`` again and again, reading each answer."""
+def looping(expression, fresh=False):
+    """An attacker that sends ``expression`` again and again, reading each answer.
+
+    ``fresh``: with new values for its inputs each time, so no cache answers it.
+    """
+    names = sorted(set(re.findall(r"\b[a-z]\w*\b", expression))) if fresh else []
+
     def attacker(port, stop, tally):
+        rng = random.Random()
         while not stop.is_set():
+            values = {n: round(rng.uniform(-2, 2), 6) for n in names}
             try:
-                tally.add("attack", post(port, body(expression), 120)[0])
+                tally.add("attack", post(port, body(expression, values), 120)[0])
             except (OSError, http.client.HTTPException) as exc:
                 tally.add("attack", type(exc).__name__)
     return attacker
@@ -189,8 +191,10 @@ ATTACKS = {  # name: (attacker, clients, what it is)
                "2 clients looping sum(M*M), M 1000x1000 from a 3 KB request"),
     "bomb-3": (looping(f"a = {ONES}; M = a + transpose(a); f = sum(M*M*M)"), 2,
                "2 clients looping sum(M*M*M)"),
-    "layout": (looping(balanced_tree(1000, ["x0", "x1", "x2", "x3", "x4"])), 4,
-               "4 clients looping a 1,000-leaf balanced tree over 5 inputs (7 KB)"),
+    "layout": (looping(balanced_tree(1000, ["x0", "x1", "x2", "x3", "x4"]), fresh=True), 10,
+               "10 clients looping a 1,000-leaf balanced tree over 5 inputs (7 KB), new values"),
+    "layout-max": (looping(sop(2000), fresh=True), 10,
+                   "10 clients looping a sum of 666 products (1,998 nodes), new values"),
 }
 
 
@@ -324,6 +328,7 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=10.0, help="per attack (1 to 120)")
     parser.add_argument("--only", help="comma-separated attacks: " + ", ".join(ATTACKS))
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--clients", type=int, help="clients of every attack (default: its own)")
     args = parser.parse_args(argv)
     # SIGTERM unwinds like Ctrl-C, so the server this script started is stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
@@ -340,7 +345,7 @@ def main(argv=None):
             post(port, body("(x + y) * z", {"x": 1, "y": 2, "z": 3}), 30)
         rows = [run_attack(port, server, "quiet", args.seconds)]
         for name in names:
-            rows.append(run_attack(port, server, name, args.seconds))
+            rows.append(run_attack(port, server, name, args.seconds, args.clients))
             print_table(f"so far ({setup})", rows)
         return rows
 

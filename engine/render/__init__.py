@@ -10,8 +10,9 @@ below it.  The output leaves on a wire of its own with gradient 1.
   a browser can reveal and highlight parts step by step without re-rendering;
 * ``to_png(d)``   the same picture as PNG bytes;
 * ``plan(d)``     which layout draws ``d`` and why, or why it will not be drawn;
-* ``prepare(d)``  the DOT and the refusal, if any, for callers that want both the
-  DOT and the SVG (``start_svg``/``svg_from_dot`` then draw it);
+* ``prepare(d)``  the DOT and its plan (the refusal, if any, and the predicted cost),
+  for callers that want both the DOT and the SVG (``start_svg``/``svg_from_dot``
+  or ``Picture`` then draw it);
 * ``RenderError`` ``dot`` missing, too slow, crashing, or the graph too large.
 
 Two layouts (``layout="auto"|"figure"|"compact"``): the figure (figure.py), in
@@ -74,14 +75,14 @@ def plan(d: dict, fold_constants: bool = True, max_nodes: int = DEFAULT_MAX_NODE
 
 
 def prepare(d: dict, precision: int = 2, fold_constants: bool = True,
-            max_nodes: int = DEFAULT_MAX_NODES, layout: str = "auto") -> tuple[str, str | None]:
-    """(DOT source, refusal): the DOT, and why dot cannot lay it out in time, if so.
+            max_nodes: int = DEFAULT_MAX_NODES, layout: str = "auto") -> tuple[str, Plan]:
+    """(DOT source, plan): the DOT, and how it will be drawn (``plan.refusal``: why
+    dot cannot lay it out in time, if so; ``plan.cost``: dot's predicted seconds).
 
     For callers that want the DOT and the SVG both (the API): build the DOT once
     here, then ``start_svg``/``svg_from_dot`` it unless refused.
     """
-    source, p = _source(d, precision, fold_constants, max_nodes, layout)
-    return source, p.refusal
+    return _source(d, precision, fold_constants, max_nodes, layout)
 
 
 def start_svg(source: str, timeout: float = DEFAULT_TIMEOUT, cache: SizedLRU | None = None) -> Picture:
@@ -90,7 +91,7 @@ def start_svg(source: str, timeout: float = DEFAULT_TIMEOUT, cache: SizedLRU | N
     ``cache``: where the picture is looked up and kept (``picture_cache``);
     by default a cache of PICTURE_CACHE_BYTES shared by this process.
     """
-    return Picture(source, "svg", timeout, cache)
+    return Picture(source, "svg", timeout, cache).start()
 
 
 def svg_from_dot(source: str, timeout: float = DEFAULT_TIMEOUT, cache: SizedLRU | None = None) -> str:

@@ -18,8 +18,16 @@ from .errors import RenderError
 
 # CPU seconds a dot may use beyond its graph's time limit before the kernel stops it.
 CPU_MARGIN = 1
+# How long a picture cache remembers that dot failed on a graph (see RenderError.remember):
+# a crash or an error is the graph's for good; a timeout also depends on how busy the
+# machine was, so it is tried again after a while.
+FAILURE_MEMORY = float("inf")
+TIMEOUT_MEMORY = 600.0
 # dot's error messages start with "Error" (warnings with "Warning").
 _DOT_ERROR = re.compile(rb"^Error", re.M)
+
+# The signals of a program's own fault (dot 2.43 segfaults on some big graphs).
+_FAULTS = {signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT, signal.SIGFPE, signal.SIGILL}
 
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -32,18 +40,24 @@ def not_installed() -> RenderError:
 
 def timed_out(timeout: float) -> RenderError:
     return RenderError(f"Drawing the graph took longer than {timeout:g} seconds and was "
-                       f"stopped; try a smaller program.")
+                       f"stopped; try a smaller program.").lasting(TIMEOUT_MEMORY)
 
 
 def outcome(code: int, output: bytes | None, stderr: bytes) -> bytes:
     """dot's output, or the RenderError its exit status and stderr say (``code`` None: still running)."""
     detail = stderr.decode("utf-8", "replace").strip().splitlines()
     if code is not None and code < 0:   # killed by a signal: dot 2.43 segfaults on some big graphs
+        if -code == signal.SIGXCPU:   # its CPU-time limit, a little past the time limit
+            raise RenderError("Drawing the graph used more than its time limit of CPU time "
+                              "and was stopped; try a smaller program.").lasting(TIMEOUT_MEMORY)
+        # A fault of dot's own on this graph happens again; a kill from outside need not.
+        fault = -code in _FAULTS
         raise RenderError(f"Graphviz's `dot` crashed ({_signal_name(-code)}) "
-                          f"on this graph; the numbers are still shown.")
+                          f"on this graph; the numbers are still shown."
+                          ).lasting(FAILURE_MEMORY if fault else 0.0)
     if (code is not None and code > 0) or _DOT_ERROR.search(stderr) or output is None:
         raise RenderError("Graphviz's `dot` failed to draw the graph"
-                          + (f": {detail[-1]}" if detail else "."))
+                          + (f": {detail[-1]}" if detail else ".")).lasting(FAILURE_MEMORY)
     return output
 
 

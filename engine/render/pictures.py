@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 from . import dot_process, runner
 from .cache import SizedLRU
@@ -30,24 +31,51 @@ def _dot_command() -> str:
     return sys.modules[__package__].DOT_COMMAND
 
 
-class Picture:
-    """The picture of one DOT source: from the cache, or being drawn by `dot` right now.
+class _Failure:
+    """A RenderError that `dot` gave for a source, kept in the cache until ``until`` (monotonic)."""
 
-    An SVG is started at once on a long-lived dot (see runner), so the caller
-    can do other work while dot lays it out; a PNG is drawn by ``result()``.
-    ``result()`` answers the SVG text (see svg.finish_svg) or the PNG bytes
-    and keeps it in ``cache``; it raises RenderError when dot cannot draw it.
-    Failures are not kept: the next try may draw.  ``cancel()`` stops a dot
-    still drawing.
+    __slots__ = ("error", "until")
+
+    def __init__(self, error: RenderError):
+        self.error, self.until = error, time.monotonic() + error.remember
+
+
+class Picture:
+    """The picture of one DOT source: from the cache, or drawn by `dot`.
+
+    Made, it only looks in ``cache``: ``needs_dot`` tells whether `dot` must
+    draw it (neither the picture nor a failure to remember is there), so a
+    caller can wait for a render slot only then.  ``start()`` hands an SVG to a
+    long-lived dot at once (see runner), so the caller can do other work while
+    dot lays it out; a PNG is drawn by ``result()``.  ``result()`` answers the
+    SVG text (see svg.finish_svg) or the PNG bytes and keeps it in ``cache``;
+    it raises RenderError when dot cannot draw it.  A failure that is the
+    graph's own (dot crashed or refused it, or ran out of time: see
+    RenderError.remember) is kept too, under the source and the dot command,
+    so a repeat answers it at once instead of running dot again; a failure of
+    the setting (no dot) is not.  ``cancel()`` stops a dot still drawing.
     """
 
     def __init__(self, source: str, fmt: str, timeout: float, cache: SizedLRU | None = None):
         self.source, self.fmt, self.timeout = source, fmt, float(timeout)
         self.cache = _CACHE if cache is None else cache
-        self.value = self.cache.get((source, fmt))
+        self.command = _dot_command()
         self.job = self.error = None
-        if self.value is None and fmt == "svg":
-            self.job = runner.DotJob(runner.POOL, _dot_command(), source, self.timeout)
+        self.value = self.cache.get((source, fmt))
+        if self.value is None:
+            failure = self.cache.get(self._failure_key())
+            if failure is not None and time.monotonic() < failure.until:
+                self.error = failure.error
+
+    @property
+    def needs_dot(self) -> bool:
+        return self.value is None and self.error is None
+
+    def start(self) -> Picture:
+        """Hand an SVG to a long-lived dot now, if it needs one (``result()`` would otherwise)."""
+        if self.needs_dot and self.job is None and self.fmt == "svg":
+            self.job = runner.DotJob(runner.POOL, self.command, self.source, self.timeout)
+        return self
 
     def result(self):
         if self.value is not None:
@@ -57,17 +85,23 @@ class Picture:
                 self.value = self._draw()
             except RenderError as error:
                 self.error = error
-        if self.error is not None:
-            raise self.error
-        # (Only pictures are kept.  A refusal or a failure could be remembered here
-        # too, under the same key, if a repeated failing request should cost nothing.)
-        self.cache.put((self.source, self.fmt), self.value,
-                       sys.getsizeof(self.source) + sys.getsizeof(self.value))
-        return self.value
+                if error.remember > 0:
+                    self.cache.put(self._failure_key(), _Failure(error),
+                                   sys.getsizeof(self.source) + sys.getsizeof(error.message))
+                raise
+            self.cache.put((self.source, self.fmt), self.value,
+                           sys.getsizeof(self.source) + sys.getsizeof(self.value))
+            return self.value
+        raise self.error
+
+    def _failure_key(self):
+        return (self.source, self.fmt, self.command)
 
     def _draw(self):
+        if self.job is None and self.fmt == "svg":
+            self.start()
         if self.job is None:
-            return dot_process.run_once(_dot_command(), self.fmt, self.source, self.timeout)
+            return dot_process.run_once(self.command, self.fmt, self.source, self.timeout)
         job, self.job = self.job, None
         return finish_svg(job.result())
 

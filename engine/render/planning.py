@@ -16,6 +16,13 @@ in all (see measure).  The thresholds below come from benchmarks/render_bench.py
   0.1-1 s, while 3,000-5,000 take 2-11 s where one value feeds a long chain;
 * a figure past 2,000-5,000 crossings takes from 1 s to over 15 s, 11,000 time
   out, and from ~40,000 dot 2.43 crashes (SIGSEGV).
+
+Crossings are not all: past ~1,000 nodes what dot handles costs it by its
+square (placing nodes and the wires' labels), a value whose wires reach gates
+all over a rank costs its crossing minimisation the square of its wires, and
+random reuse the square of the wires that close cycles.  So the plan also
+predicts dot's seconds (dot_seconds, fitted by render_bench.py --hard --fit)
+and refuses a layout predicted over MAX_DOT_SECONDS.
 """
 
 from __future__ import annotations
@@ -41,11 +48,28 @@ FIGURE_MAX_STRETCH = 1200
 # ranks in all (None: never copy).
 COPY_GAP = 4
 COMPACT_STRETCH_BUDGET = 2000
+# In the compact layout a value with more wires than this draws all but the one
+# to its nearest consumer from copies of its name: dot orders each rank by its
+# edges (mincross), and a value whose wires reach gates all over a rank costs it
+# the square of its wires (a 2,000-node tree over 5 shared inputs, 400 wires
+# each: 30 s; with copies, 4 s).
+COMPACT_MAX_FANOUT = 8
 # Refused at once, without running dot: a compact layout whose wires still
 # cross more than this (only when COMPACT_STRETCH_BUDGET is None or above it),
 # and a figure asked for with layout="figure" past FIGURE_MAX_STRETCH_TRIED.
 COMPACT_MAX_STRETCH = 4000
 FIGURE_MAX_STRETCH_TRIED = 4000
+# Refused at once: a layout `dot` is predicted to take longer than this (CPU seconds,
+# see dot_seconds), so that no graph under the node limit holds a core for long, and
+# one answers, with its picture or without, within about 3 s.
+MAX_DOT_SECONDS = 2.0
+# dot_seconds' coefficients, fitted by benchmarks/render_bench.py --fit on Graphviz 2.43
+# (one core of the 2-core machine of the README's numbers).
+DOT_SECONDS_FIT = {"compact": (0.0491, 0.186, 0.550, 0.0076, 0.0),
+                   "figure": (0.0146, 0.0521, 1.245, 0.0609, 3.161)}
+# "auto" draws the figure only while dot is predicted to take at most this on it
+# (a tangle of 300 nodes takes it 2.6 s as the figure, 0.2 s compact).
+FIGURE_MAX_SECONDS = 0.25
 
 
 class Plan:
@@ -62,24 +86,28 @@ class Plan:
     ``copies``   the wires the compact layout draws from a copy of their value's
                  name instead of from the value itself (see compact.compact_dot);
     ``compact_stretch`` rank crossings of the other wires: the compact layout's cost;
+    ``work``     what dot will handle: dot_seconds' arguments;
+    ``cost``     the CPU seconds `dot` is predicted to take on the chosen layout
+                 (dot_seconds(*work)), which the server sorts its render slots by;
     ``refusal``  None, or the message of the RenderError that to_svg/to_png raise
                  instead of running `dot`.
     """
 
     __slots__ = ("layout", "nodes", "wires", "fanout", "stretch", "figure_stretch",
-                 "pin_inputs", "copies", "compact_stretch", "refusal")
+                 "pin_inputs", "copies", "compact_stretch", "work", "cost", "refusal")
 
     def __init__(self, **fields):
         for key in self.__slots__:
             setattr(self, key, fields[key])
 
     def __repr__(self):
-        inner = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__slots__ if k != "copies")
+        inner = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__slots__
+                          if k not in ("copies", "work"))
         return f"Plan({inner}, copies={len(self.copies)})"
 
 
 def measure(c: Circuit):
-    """(wires, max fan-out, ALAP stretch, [(gap, wire id, node id) of every long wire]).
+    """(wires, max fan-out, ALAP stretch, [(gap, wire id, node id) of every long wire], ranks).
 
     The stretch predicts dot's work.  Every drawn node is ranked as late as its
     consumers allow, counting back from the output (rank 0): r(n) = min over
@@ -132,7 +160,7 @@ def measure(c: Circuit):
             if gap > 0:
                 stretch += gap
                 long_wires.append((gap, w["id"], nid))
-    return n_wires, fanout, stretch, long_wires
+    return n_wires, fanout, stretch, long_wires, 1 - min(rank.values(), default=0)
 
 
 def asap_stretch(c: Circuit) -> int:
@@ -158,32 +186,80 @@ def plan_circuit(c: Circuit, layout: str) -> Plan:
     """Which layout draws ``c`` (``layout`` "auto" decides), or why `dot` should not try."""
     if layout not in LAYOUTS:
         raise RenderError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
-    n_wires, fanout, stretch, long_wires = measure(c)
+    n_wires, fanout, stretch, long_wires, ranks = measure(c)
     asap = asap_stretch(c)
     pin_inputs = asap <= LEFT_ALIGN_BUDGET
     figure_stretch = asap if pin_inputs else stretch
+    # (a node per wire too, and twice the ranks)
+    figure_work = (len(c.drawn) + n_wires, n_wires, figure_stretch, 2 * ranks,
+                   n_wires - len(c.drawn))
     if layout == "auto":
         figure = (len(c.drawn) + n_wires <= FIGURE_MAX_ITEMS
-                  and figure_stretch <= FIGURE_MAX_STRETCH and fanout <= MAX_ORDERED_FANOUT)
+                  and figure_stretch <= FIGURE_MAX_STRETCH and fanout <= MAX_ORDERED_FANOUT
+                  and dot_seconds(*figure_work, layout="figure") <= FIGURE_MAX_SECONDS)
         layout = "figure" if figure else "compact"
+    copies, compact_stretch = fanout_copies(c, long_wires), stretch
+    compact_stretch -= sum(gap for gap, key, _ in long_wires if key in copies)
     # Wires longer than COPY_GAP, then the longest first until what is left is cheap.
     long_wires.sort(key=lambda t: (-t[0], t[1]))
-    copies, compact_stretch = set(), stretch
     for gap, key, _ in long_wires:
         if COMPACT_STRETCH_BUDGET is None or (gap <= COPY_GAP
                                               and compact_stretch <= COMPACT_STRETCH_BUDGET):
             break
-        copies.add(key)
-        compact_stretch -= gap
-    cost, limit = ((compact_stretch, COMPACT_MAX_STRETCH) if layout == "compact"
-                   else (figure_stretch, FIGURE_MAX_STRETCH_TRIED))
+        if key not in copies:
+            copies.add(key)
+            compact_stretch -= gap
+    crossings, limit = ((compact_stretch, COMPACT_MAX_STRETCH) if layout == "compact"
+                        else (figure_stretch, FIGURE_MAX_STRETCH_TRIED))
+    work = figure_work if layout == "figure" else (
+        len(c.drawn) + len(copies) + 1, n_wires, compact_stretch, ranks,
+        n_wires - len(copies) - len(c.drawn) + 1)
+    cost = dot_seconds(*work, layout=layout)
     refusal = None
-    if cost > limit:
-        refusal = _refusal(c, layout, cost, long_wires, copies)
+    if crossings > limit:
+        refusal = _refusal(c, layout, crossings, long_wires, copies)
+    elif cost > MAX_DOT_SECONDS:
+        refusal = (f"The graph is too big and tangled for Graphviz to lay out in time "
+                   f"({len(c.drawn):,} nodes and {n_wires:,} wires would take it about "
+                   f"{cost:.0f} s), so there is no picture; the numbers are still shown.")
     return Plan(layout=layout, nodes=len(c.drawn), wires=n_wires, fanout=fanout,
                 stretch=stretch, figure_stretch=figure_stretch, pin_inputs=pin_inputs,
                 copies=frozenset(copies if layout == "compact" else ()),
-                compact_stretch=compact_stretch, refusal=refusal)
+                compact_stretch=compact_stretch, work=work, cost=cost, refusal=refusal)
+
+
+def dot_seconds(objects: int, edges: int, crossings: int, ranks: int, cycles: int,
+                layout: str = "compact") -> float:
+    """The CPU seconds `dot` is predicted to take on a layout, from the shape of what it lays out.
+
+    ``objects``: DOT nodes (gates, names, copies; in the figure also a node per
+    wire); ``edges``: wires; ``crossings``: rank crossings of the wires (virtual
+    nodes); ``ranks``: the longest path; ``cycles``: wires beyond a spanning
+    tree (each one a chance to cross others).  Placing nodes and the wires'
+    labels grows with the square of everything dot handles, a long chain with
+    its length, and the crossing minimisation with the square of the reused
+    wires (in the figure, whose operands keep their order, also with the reused
+    wires times the long ones); the coefficients (DOT_SECONDS_FIT) are fitted
+    to the shapes of app/shapes.py on Graphviz 2.43 (render_bench.py --fit).
+    """
+    size, cycles = objects + edges + crossings, max(0, cycles)
+    terms = (size * size / 1e6, ranks * objects / 1e6, cycles * cycles / 1e6, size / 1e3,
+             cycles * crossings / 1e6)
+    return sum(k * t for k, t in zip(DOT_SECONDS_FIT[layout], terms))
+
+
+def fanout_copies(c: Circuit, long_wires) -> set:
+    """The wires of values with over COMPACT_MAX_FANOUT wires, all but the shortest of each."""
+    if COMPACT_STRETCH_BUDGET is None:
+        return set()
+    gaps = {key: gap for gap, key, _ in long_wires}
+    copies = set()
+    for nid in c.drawn:
+        keys = [w["id"] for w in c.wires[nid] if w["target"] is not None]
+        if len(keys) > COMPACT_MAX_FANOUT:
+            keys.sort(key=lambda k: (gaps.get(k, 0), str(k)))
+            copies.update(keys[1:])
+    return copies
 
 
 def _refusal(c: Circuit, layout: str, cost: int, long_wires, copies) -> str:

@@ -518,8 +518,8 @@ def test_dot_that_never_reads_a_big_source_is_stopped_in_time(monkeypatch, tmp_p
 @NEEDS_DOT
 def test_svg_from_dot_is_to_svg_of_the_same_source(monkeypatch):
     d = evaluate(*CIRCUIT)
-    source, refusal = render.prepare(d)
-    assert refusal is None
+    source, plan = render.prepare(d)
+    assert plan.refusal is None and plan.layout == "figure" and 0 < plan.cost < 0.1
     svg = render.svg_from_dot(source)
     assert svg == render.to_svg(d)
     monkeypatch.setattr(render, "DOT_COMMAND", "no-such-dot-program")

@@ -217,7 +217,7 @@ def test_defaults():
     assert config["MAX_EXPRESSION_LENGTH"] == 20000
     assert config["MAX_NODES"] == 2000
     assert config["MAX_DEPTH"] == 1000
-    assert config["RENDER_TIMEOUT"] == 10
+    assert config["RENDER_TIMEOUT"] == 5
 
 
 # --- when drawing fails -------------------------------------------------------------

@@ -107,8 +107,13 @@ def test_dot_that_cannot_be_run(client, tmp_path, monkeypatch):
 class CrashingPicture:
     """A picture whose drawing hits a bug (as finishing dot's SVG might)."""
 
+    needs_dot = True
+
     def __init__(self, *args, **kwargs):
         pass
+
+    def start(self):
+        return self
 
     def result(self):
         raise ValueError("min() arg is an empty sequence")
@@ -117,7 +122,7 @@ class CrashingPicture:
         pass
 
 
-@pytest.mark.parametrize("where", ["prepare", "start_svg"])
+@pytest.mark.parametrize("where", ["prepare", "Picture"])
 def test_a_renderer_crash_still_answers_the_numbers(client, monkeypatch, caplog, where):
     # a bug while writing the DOT, or while drawing it
     def crash(*args, **kwargs):
@@ -185,7 +190,7 @@ def test_bad_slot_counts_are_refused(bad):
 def test_no_free_slot_in_time_is_503_json_with_retry_after():
     app = create_app({"TESTING": True, "MAX_CONCURRENT_RENDERS": 1, "RENDER_QUEUE_TIMEOUT": 0.05})
     client = app.test_client()
-    with drawing.render_slots(app).hold(False, 1):  # someone else is drawing
+    with drawing.render_slots(app).hold(False, app.config):  # someone else is drawing
         status, data, response = post(client, "x * 7")
     assert status == 503
     assert response.headers["Retry-After"] == "1"
@@ -199,7 +204,7 @@ def test_requests_wait_for_a_slot_within_the_queue_timeout():
     app = create_app({"TESTING": True, "MAX_CONCURRENT_RENDERS": 1, "RENDER_QUEUE_TIMEOUT": 10})
     slots = drawing.render_slots(app)
     answer = {}
-    with slots.hold(False, 1):
+    with slots.hold(False, {"RENDER_QUEUE_TIMEOUT": 1}):
         thread = threading.Thread(target=lambda: answer.update(r=post(app.test_client(), "x*7")))
         thread.start()
         time.sleep(0.2)
@@ -208,13 +213,13 @@ def test_requests_wait_for_a_slot_within_the_queue_timeout():
     assert answer["r"][0] == 200 and answer["r"][1]["svg"]
 
 
-def test_large_graphs_leave_a_slot_for_small_ones():
-    app = create_app({"TESTING": True, "MAX_CONCURRENT_RENDERS": 2, "LARGE_RENDER_NODES": 10,
-                      "RENDER_QUEUE_TIMEOUT": 0.05})
+def test_costly_graphs_leave_a_slot_for_small_ones():
+    app = create_app({"TESTING": True, "MAX_CONCURRENT_RENDERS": 2, "COSTLY_RENDER_SECONDS": 0.001,
+                      "COSTLY_QUEUE_TIMEOUT": 0.05})
     client = app.test_client()
-    large = " + ".join(f"x{i}*x{i + 1}" for i in range(5))  # 16 nodes
-    with drawing.render_slots(app).hold(True, 1):  # one large graph is being drawn
-        assert post(client, large)[0] == 503    # a second large one must wait
+    large = " + ".join(f"x{i}*x{i + 1}" for i in range(5))  # 16 nodes: costly by this setting
+    with drawing.render_slots(app).hold(True, app.config):  # one costly graph is being drawn
+        assert post(client, large)[0] == 503    # a second costly one must wait
         status, data, _ = post(client, "x * 7")  # a small one still has a slot
         assert status == 200 and data["svg"]
     assert post(client, large)[0] == 200
@@ -553,12 +558,15 @@ def test_no_dot_is_given_a_program_with_a_mistake(monkeypatch, tmp_path):
 
 
 def test_a_refused_drawing_gives_dot_nothing_and_frees_the_slot(monkeypatch, tmp_path):
+    import engine
     command, graphs = logging_dot(tmp_path)
     monkeypatch.setattr(render, "DOT_COMMAND", command)
     app = create_app({"TESTING": True, "MAX_CONCURRENT_RENDERS": 1, "RENDER_QUEUE_TIMEOUT": 0.05})
     client = app.test_client()
     prepare = render.prepare
-    monkeypatch.setattr(render, "prepare", lambda *a, **k: ("digraph {}", "too many long wires"))
+    plan = render.plan(engine.evaluate("x * 7", {"x": 2}).to_dict())
+    plan.refusal = "too many long wires"
+    monkeypatch.setattr(render, "prepare", lambda *a, **k: ("digraph {}", plan))
     status, data, _ = post(client, "x * 7")
     assert assert_numbers_without_drawing(status, data, 14) == "too many long wires"
     assert graphs("svg") == 0
