@@ -25,7 +25,7 @@ from pathlib import Path
 
 ENTRY = "standalone/standalone.js"
 TEMPLATE = "standalone/standalone.html"
-STYLES = ("style.css", "standalone/standalone.css")
+STYLES = ("style.css", "figure.css", "standalone/standalone.css")
 #: Arrays with more entries travel as summaries, as the server sends them to the page.
 SUMMARY_ABOVE = 1000
 
