@@ -45,7 +45,8 @@ DEFAULT_CONFIG = {
     # slots but one (see app/drawing.py).
     "MAX_CONCURRENT_RENDERS": None,
     "COSTLY_RENDER_SECONDS": 0.25,
-    # Seconds a request waits for a free render slot before answering 503 (busy); a
+    # Seconds a request waits for a free render slot before answering without a
+    # picture (render_error: the server is busy); a
     # costly graph waits COSTLY_QUEUE_TIMEOUT, and only while few others wait.
     "RENDER_QUEUE_TIMEOUT": 10.0,
     "COSTLY_QUEUE_TIMEOUT": 5.0,

@@ -73,8 +73,10 @@ def graph():
     full_arrays, descent).  Answer: ``Result.to_dict()`` plus ``"svg"``, ``"dot"``
     and ``"render_error"`` (and ``"tangents"``, ``"descent"`` when asked).  When
     Graphviz cannot draw the graph the numbers still come back with ``"svg":
-    null`` and the reason.  Busy render slots answer 503 with ``Retry-After: 1``;
-    a request answered (and drawn) before comes from the answer cache.
+    null`` and the reason, also when no render slot frees up in time (the
+    server is busy drawing others: the numbers are computed already, so they go
+    out, and no cache keeps that answer); a request answered (and drawn) before
+    comes from the answer cache.
     """
     body = read_json_body()
     expression = body.get("expression")

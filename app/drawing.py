@@ -24,7 +24,7 @@ class Drawing:
     it (engine.render.plan: the layout, its predicted cost, or a refusal);
     a picture (or a failure to remember) already in the cache needs no `dot`
     and no slot; otherwise it takes a render slot by the graph's predicted
-    cost (``Busy`` when none frees up in time, see RenderSlots) and hands the
+    cost (none free in time: no picture, "the server is busy", see RenderSlots) and hands the
     DOT to a `dot`, which lays it out while the request writes the rest of
     the answer; ``finish`` waits for the SVG.  Leaving the block stops a
     `dot` still drawing and gives the slot back.  When Graphviz cannot draw
@@ -60,9 +60,14 @@ class Drawing:
             self._failed(error)
             return
         if picture.needs_dot:
-            # (Busy goes up to the view: no slot in time is a 503.)
-            self.release = render_slots(self.app).acquire(
-                plan.cost > self.config["COSTLY_RENDER_SECONDS"], self.config)
+            try:
+                self.release = render_slots(self.app).acquire(
+                    plan.cost > self.config["COSTLY_RENDER_SECONDS"], self.config)
+            except Busy:
+                # The numbers are computed already: they go out, with the reason there is
+                # no picture this time (not kept by any cache: the next try may be drawn).
+                self._failed(render.RenderError(BUSY_MESSAGE))
+                return
         try:
             self.picture = picture.start()
         except Exception as error:
