@@ -58,6 +58,11 @@ DEFAULT_CONFIG = {
     # Bytes of drawn answers that `make run`'s nginx keeps on disk, for all workers,
     # by request body (app/nginx.py; 0: off).
     "FRONT_CACHE_BYTES": 256 * 1024 * 1024,
+    # `make run`'s nginx lets at most FRONT_LARGE_AT_ONCE requests with a body over
+    # FRONT_LARGE_BYTES (a program of some 600 nodes, or large arrays) into the app at
+    # once, and answers others 429 at once (app/nginx.py large_requests; 0: no limit).
+    "FRONT_LARGE_BYTES": 2048,
+    "FRONT_LARGE_AT_ONCE": 2,
     # Origins whose pages may show the embed view (/embed) in a frame, e.g.
     # ["https://course.example.org"] (BACKPROP_FRAME_ANCESTORS='["https://a.org"]' or
     # "https://a.org https://b.org").  Empty: no page may frame it (frame-ancestors 'none').

@@ -69,7 +69,9 @@ def app_limits() -> dict:
     from app.errors import MESSAGES
     app = create_app()
     return {"max_body": app.config["MAX_CONTENT_LENGTH"], "messages": MESSAGES,
-            "cache_bytes": app.config["FRONT_CACHE_BYTES"]}
+            "cache_bytes": app.config["FRONT_CACHE_BYTES"],
+            "large_bytes": app.config["FRONT_LARGE_BYTES"],
+            "large_at_once": app.config["FRONT_LARGE_AT_ONCE"]}
 
 
 def _die_with_parent():
@@ -150,7 +152,8 @@ def serve(host: str, port: int, workers: int, upstreams: list[str]) -> int:
         conf = run_dir / "nginx.conf"
         conf.write_text(nginx_config(listen_address(host, port), upstreams, run_dir,
                                      limits["max_body"], limits["messages"], worker_user(),
-                                     limits["cache_bytes"]))
+                                     limits["cache_bytes"], limits["large_bytes"],
+                                     limits["large_at_once"]))
         procs.append(start([nginx, "-e", "stderr", "-p", str(run_dir), "-c", str(conf)]))
         probe = "127.0.0.1" if host in ("0.0.0.0", "") else "::1" if host == "::" else host
         # Ready when the page answers; a front for other machines, when nginx listens
