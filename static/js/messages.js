@@ -62,7 +62,7 @@ export function engineMessage(code, params) {
 // code the catalogs know is written from its params; a limit names the server
 // setting that raises it; the page's own codes are its catalogs'.  An error
 // without a code is the server's words, except for the statuses whose words
-// are always the same (the front's 413/502/504, 503 busy: "http.<status>"),
+// are always the same (the front's 413/429/502/504, 503 busy: "http.<status>"),
 // which the catalogs say in the page's language.
 export function errorText(error) {
   let message = null;

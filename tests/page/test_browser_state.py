@@ -174,6 +174,44 @@ def test_only_the_newest_request_goes_out_and_only_its_answer_counts(page):
     assert out["answers"] == [["answer abc", "abc"], ["answer x", "x"]]
 
 
+def test_a_busy_answer_is_asked_again_after_its_retry_after(page):
+    out = run_module(page, "server.js", """async (m) => {
+        const sent = [];
+        const answers = [];
+        const sleeps = [];
+        const replies = [];   // what the server answers, in order
+        const send = async (body) => { sent.push(body.text); return replies.shift(); };
+        const tick = () => new Promise((r) => setTimeout(r));
+        let wake = null;
+        const sleep = (ms) => { sleeps.push(ms); return new Promise((r) => { wake = r; }); };
+        const busy = { error: { message: 'busy', status: 429, retryAfter: 1 } };
+        const requests = new m.LatestRequest({ send, sleep, onAnswer: (answer, body) => answers.push([answer, body.text]) });
+        // Busy twice, then drawn: the page shows only the drawing.
+        replies.push(busy, busy, 'drawn a');
+        requests.submit({ text: 'a' });
+        await tick(); wake(); await tick(); wake(); await tick();
+        const first = { sent: [...sent], answers: [...answers], sleeps: [...sleeps] };
+        // Busy, and a newer body typed while waiting: the newer one goes instead.
+        replies.push(busy, 'drawn b2');
+        requests.submit({ text: 'b' });
+        await tick();
+        requests.submit({ text: 'b2' });
+        wake(); await tick(); await tick();
+        const second = { sent: [...sent], answers: [...answers] };
+        // Busy every time: after BUSY_RETRIES more tries the error is shown.
+        for (let i = 0; i <= m.BUSY_RETRIES; i += 1) replies.push(busy);
+        requests.submit({ text: 'c' });
+        for (let i = 0; i < m.BUSY_RETRIES; i += 1) { await tick(); wake(); }
+        await tick(); await tick();
+        return { first, second, sent, answers, retries: m.BUSY_RETRIES };
+    }""")
+    assert out["first"] == {"sent": ["a", "a", "a"], "answers": [["drawn a", "a"]], "sleeps": [1000, 1000]}
+    assert out["second"]["sent"] == ["a", "a", "a", "b", "b2"]
+    assert out["second"]["answers"][-1] == ["drawn b2", "b2"]
+    assert out["sent"][5:] == ["c"] * (out["retries"] + 1)
+    assert out["answers"][-1][1] == "c" and out["answers"][-1][0]["error"]["status"] == 429
+
+
 def test_history_action(page):
     out = run_module(page, "history.js", """(m) => [
         m.historyAction('replace', 'b', 'a'), m.historyAction('push', 'b', null),

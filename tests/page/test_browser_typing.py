@@ -96,3 +96,26 @@ def test_a_blank_program_clears_at_once_and_drops_the_answer_on_its_way(page):
     page.wait_for_function("() => window.__gate.answered === window.__gate.sent.length")
     assert page.evaluate("() => document.body.dataset.status") == "empty"  # the late error is dropped
     assert page.locator("#message").inner_text().strip() == ""
+
+
+def test_a_busy_server_is_asked_again_and_the_graph_comes(page):
+    # The front answers a large program 429 "busy" with Retry-After while others are drawn:
+    # the page keeps its busy sign, asks again when told, and draws the answer.
+    open_view(page, "x * 2", {"x": 3})
+    calls = []
+
+    def busy_twice(route):
+        calls.append(route.request.post_data_json["expression"])
+        if len(calls) <= 2:
+            route.fulfill(status=429, content_type="application/json", headers={"Retry-After": "0"},
+                          body='{"error": {"message": "The server is busy with other large programs; '
+                               'try again in a moment.", "start": null, "end": null}}')
+        else:
+            route.continue_()
+    page.route("**/api/graph", busy_twice)
+    page.locator("#program").press("End")
+    page.keyboard.press("1")  # x * 21
+    page.wait_for_function("() => document.querySelector('#value-edge-out text')?.textContent === '63.00'")
+    wait_ready(page)
+    assert calls == ["x * 21"] * 3
+    assert page.locator("#message .error-text").count() == 0
