@@ -184,23 +184,13 @@ def _check_time(graph) -> None:
 
 
 def _forward_array(graph, node, op, args: list) -> None:
-    """One operation with an array argument: check shapes first, then numpy."""
-    shapes = [() if type(a) is float else a.shape for a in args]
-    try:
-        shape = op.shape(shapes, op.symbol)
-    except ShapeProblem as problem:
-        raise ShapeError.of(problem.code, node.op_start, node.op_end, **problem.params) from None
-    size = math.prod(shape)
-    if size > graph.limits.max_array_size:
-        raise LimitError.of("limit.array_result", node.op_start, node.op_end, size=size,
-                            limit=graph.limits.max_array_size)
+    """One operation with an array argument; plan() has checked its shape and size already."""
     value = op.fwd(*args)
     if type(value) is not float:
         value = np.asarray(value, dtype=np.float64)
-        if value.shape != shape:
-            value = np.broadcast_to(value, shape).copy()
+        if value.shape != node.shape:  # (a result numpy broadcast less than the rule says)
+            value = np.broadcast_to(value, node.shape).copy()
     node.value = value
-    node.shape = shape
 
 
 def unbroadcast(grad, shape):
