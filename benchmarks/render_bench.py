@@ -83,17 +83,8 @@ def sum_of_products(terms: int) -> str:
 
 
 def layered(width: int, depth: int, rng: random.Random) -> str:
-    """A random layered network: each value of a layer mixes two of the layer before."""
-    lines = []
-    prev = [f"a{i}" for i in range(width)]
-    for level in range(depth):
-        cur = [f"v{level}_{i}" for i in range(width)]
-        for name in cur:
-            j, k = rng.sample(range(width), 2)
-            lines.append(f"{name} = tanh({prev[j]} * {prev[k]})")
-        prev = cur
-    lines.append("f = " + " + ".join(prev))
-    return "; ".join(lines)
+    """A random layered network of ``depth`` layers of ``width`` (app/shapes.py's family)."""
+    return hard_shapes.layered(width + 2 * width * depth, rng, width)
 
 
 def hub_mix(values: int, terms: int, rng: random.Random) -> str:

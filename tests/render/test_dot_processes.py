@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 
 import engine
+from app.serving import children
 from engine import render
 from engine.render import RenderError, runner
 from engine.render.svg import finish_svg
 from tests.support.fakedot import fake_dot, graph_by_graph_dot
+from tests.support.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 NEEDS_DOT = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` not installed")
@@ -42,17 +44,6 @@ def value_on_first_wire(svg):
     return svg[svg.index(">", svg.index("<text", start)) + 1:svg.index("</text>", start)]
 
 
-def wait_for(condition, timeout, interval=0.05):
-    """``condition()`` once it is true, or its last value after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    return condition()
-
-
 def gone(pid):
     """Whether process ``pid`` has ended (a zombie nobody reaped yet counts as ended)."""
     try:
@@ -60,21 +51,6 @@ def gone(pid):
     except OSError:
         return True
     return stat[stat.rindex(")") + 2] == "Z"
-
-
-def children(pid):
-    """The live child processes of ``pid``."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2:].split()
-            if int(fields[1]) == pid and fields[0] != "Z":
-                found.append(int(entry))
-    return found
 
 
 # --- many graphs, many threads ---------------------------------------------------------------

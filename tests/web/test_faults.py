@@ -29,6 +29,7 @@ from app import ROOT, answers, create_app, drawing, serving
 from app.liveserver import CHROMIUM, CHROMIUM_ARGS, live_server, request
 from engine import render
 from tests.support.fakedot import fake_dot, graph_by_graph_dot, logging_dot
+from tests.support.waiting import wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -325,16 +326,6 @@ def api_call(port, body, timeout=15):
     except (OSError, http.client.HTTPException) as exc:
         return "dropped", type(exc).__name__
     return status, json.loads(raw)
-
-
-def wait_for(condition, timeout, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    return condition()
 
 
 def command_of(pid):
