@@ -172,7 +172,7 @@ def recompute(graph, start: int) -> None:
                         node.value = apply(op.fwd, (a, b))
                     continue
                 args = [a, b]
-            _forward_array(graph, node, op, args)
+            _forward_array(node, op, args)
             if deadline is not None:
                 _check_time(graph)
 
@@ -183,7 +183,7 @@ def _check_time(graph) -> None:
         raise LimitError.of("limit.time", seconds=graph.limits.max_seconds)
 
 
-def _forward_array(graph, node, op, args: list) -> None:
+def _forward_array(node, op, args: list) -> None:
     """One operation with an array argument; plan() has checked its shape and size already."""
     value = op.fwd(*args)
     if type(value) is not float:
