@@ -70,8 +70,6 @@ def nginx_config(listen: str, upstreams: list[str], run_dir: Path, max_body: int
     servers = "\n".join(f"        server {u};" for u in upstreams)
     cache_path, cache = answer_cache(run_dir, cache_bytes)
     large_zone, large = large_requests(large_bytes, large_at_once)
-    cache_path += large_zone
-    cache += large
     proxy = textwrap.indent(PROXY, " " * 12)
     timeouts = "\n".join(f"    {k} {v}s;" for k, v in {**TIMEOUTS, **UPSTREAM_TIMEOUTS}.items())
     temp = "\n".join(f"    {kind}_temp_path {run_dir / kind};"
@@ -98,7 +96,7 @@ http {{
     upstream app {{
 {servers}
     }}
-{cache_path}
+{cache_path}{large_zone}
     server {{
         listen {listen} default_server;
         server_name _;
@@ -109,7 +107,7 @@ http {{
         }}
         location = /api/graph {{
 {proxy}
-{cache}
+{cache}{large}
         }}
     }}
 }}
