@@ -26,6 +26,17 @@ function button(className, key, onClick) {
   return b;
 }
 
+// A one-line text field that reports each edit's text to onInput.
+function textField(fieldId, inputMode, size, onInput) {
+  const field = document.createElement("input");
+  field.type = "text";
+  field.inputMode = inputMode;
+  field.id = fieldId;
+  field.size = size;
+  field.addEventListener("input", () => onInput(field.value));
+  return field;
+}
+
 function labelled(text, control) {
   const label = h("label", "learn-field", h("span", "learn-field-name", text), " ", control);
   return label;
@@ -112,18 +123,8 @@ export class LearnPanel {
     p.params = h("fieldset", "descent-params", h("legend", null, t("learn.descent.params")));
     p.paramBoxes = h("div", "descent-param-list");
     p.params.append(p.paramBoxes);
-    p.lr = document.createElement("input");
-    p.lr.type = "text";
-    p.lr.inputMode = "decimal";
-    p.lr.id = "descent-lr";
-    p.lr.size = 6;
-    p.lr.addEventListener("input", () => this.on.descentSetting({ lr: p.lr.value }));
-    p.steps = document.createElement("input");
-    p.steps.type = "text";
-    p.steps.inputMode = "numeric";
-    p.steps.id = "descent-steps";
-    p.steps.size = 4;
-    p.steps.addEventListener("input", () => this.on.descentSetting({ steps: p.steps.value }));
+    p.lr = textField("descent-lr", "decimal", 6, (value) => this.on.descentSetting({ lr: value }));
+    p.steps = textField("descent-steps", "numeric", 4, (value) => this.on.descentSetting({ steps: value }));
     const direction = h("fieldset", "descent-direction", h("legend", null, t("learn.descent.direction")));
     const name = id("direction");
     p.directions = [false, true].map((maximize) => {
